@@ -1,8 +1,11 @@
 // The shape every API object shares. Typed kinds come from `kubernetes-types`
 // (per group/version); this is the common view the machinery works with.
-import type { ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** ObjectMeta as the server handles it (kubernetes-types marks server-set fields readonly). */
+export type ObjectMeta = Mutable<ReadonlyObjectMeta>;
+export type { ListMeta, OwnerReference, ManagedFieldsEntry };
 
 export interface KubeObject {
   apiVersion?: string;

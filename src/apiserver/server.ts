@@ -1,0 +1,244 @@
+// The API server: HTTPS, bearer-token authentication, discovery, OpenAPI, and the REST handler over
+// the store and its watch cache. The only door to cluster state.
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { Store } from '../storage/interface.js';
+import { ResourceRegistry } from '../api/registry.js';
+import { errors, StatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import { WatchCache, type CacheEvent } from './watchcache.js';
+import { RestHandler, encodeStored, type User } from './rest.js';
+import { sendJson, sendError } from './http.js';
+import { parseResourcePath } from './request.js';
+import { ServiceAllocator, DEFAULT_SERVICE_NETWORK, type ServiceNetwork } from './services.js';
+import { CrdController, establishedStatus } from './crd.js';
+import { apiVersions, apiGroupList, apiGroup, apiResourceList, aggregatedDiscovery, aggregatedContentType, acceptsAggregated, etagOf } from './discovery/index.js';
+import { openapiV3Index, openapiV3GroupVersion, openapiV2 } from './openapi/index.js';
+
+export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4+timonel', gitCommit: 'timonel', gitTreeState: 'clean', buildDate: '2026-11-24T00:00:00Z', goVersion: 'go1.23.0', compiler: 'gc', platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}` };
+
+export interface TokenEntry {
+  token: string;
+  user: User;
+}
+
+export interface ApiServerOptions {
+  store: Store;
+  tls: { certPem: string; keyPem: string };
+  tokens: TokenEntry[];
+  host?: string;
+  port?: number;
+  serviceNetwork?: ServiceNetwork;
+  /** watch cache event history */
+  watchHistory?: number;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+
+export class ApiServer {
+  readonly registry = new ResourceRegistry();
+  readonly cache: WatchCache;
+  private rest: RestHandler;
+  private server: Server | undefined;
+  private services: ServiceAllocator;
+  private crds: CrdController;
+  private tokens: Map<string, User>;
+  private unsubscribeCrds: (() => void) | undefined;
+  private sockets = new Set<import('node:stream').Duplex>();
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.cache = new WatchCache(opts.store, opts.watchHistory);
+    this.services = new ServiceAllocator(this.cache, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
+    this.crds = new CrdController(this.registry);
+    this.tokens = new Map(opts.tokens.map((t) => [t.token, t.user]));
+    this.rest = new RestHandler(opts.store, this.cache, this.registry, {
+      beforeCreate: (info, obj) => {
+        if (info.group === '' && info.resource === 'services') this.services.allocate(obj);
+        if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') {
+          obj.status = establishedStatus(obj, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+        }
+      },
+      beforeUpdate: (info, obj, old) => {
+        if (info.group === '' && info.resource === 'services') this.services.allocate(obj, old);
+        if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions' && obj.spec) {
+          obj.status = { ...(obj.status as object), ...establishedStatus(obj, (old.status as { conditions?: Array<{ lastTransitionTime?: string }> } | undefined)?.conditions?.[0]?.lastTransitionTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')) };
+        }
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.cache.start();
+    // CRDs: register what is stored, then follow changes.
+    const prefix = '/registry/apiextensions.k8s.io/customresourcedefinitions/';
+    for (const e of this.cache.list(prefix)) this.crds.upsert(e.obj);
+    this.unsubscribeCrds = this.cache.watch(prefix, this.cache.revision, (evs) => this.onCrdEvents(evs));
+    await this.bootstrap();
+    this.server = createHttpsServer({ cert: this.opts.tls.certPem, key: this.opts.tls.keyPem, keepAliveTimeout: 65_000 }, (req, res) => {
+      void this.dispatch(req, res);
+    });
+    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    this.server.headersTimeout = 60_000;
+    this.server.requestTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port ?? 6443, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+  }
+
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribeCrds?.();
+    this.cache.stop();
+    if (this.server) {
+      const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+      for (const s of this.sockets) s.destroy();
+      await closed;
+    }
+  }
+
+  private onCrdEvents(evs: CacheEvent[]): void {
+    for (const ev of evs) {
+      if (ev.type === 'DELETED') {
+        this.crds.remove(ev.obj.metadata?.name ?? '');
+        void this.dropCustomResources(ev.obj);
+      } else {
+        this.crds.upsert(ev.obj);
+      }
+    }
+  }
+
+  /** A deleted CRD takes its custom resources with it. */
+  private async dropCustomResources(crd: KubeObject): Promise<void> {
+    const spec = crd.spec as { group?: string; names?: { plural?: string } } | undefined;
+    if (!spec?.group || !spec.names?.plural) return;
+    const prefix = `/registry/${spec.group}/${spec.names.plural}/`;
+    for (const e of [...this.cache.list(prefix)]) {
+      await this.opts.store.delete(e.key).catch(() => undefined);
+    }
+  }
+
+  /** Objects every cluster has: the system namespaces and the `kubernetes` service. */
+  private async bootstrap(): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ensure = async (key: string, obj: KubeObject) => {
+      if (this.cache.get(key)) return;
+      try {
+        await this.opts.store.create(key, encodeStored(obj));
+      } catch { /* created concurrently */ }
+    };
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      await ensure(`/registry/core/namespaces/${ns}`, {
+        apiVersion: 'v1', kind: 'Namespace',
+        metadata: { name: ns, uid: crypto.randomUUID(), creationTimestamp: now, labels: { 'kubernetes.io/metadata.name': ns } },
+        spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
+      });
+    }
+    const ip = this.services.apiServiceIP;
+    await ensure('/registry/core/services/default/kubernetes', {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', uid: crypto.randomUUID(), creationTimestamp: now, labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: ip, clusterIPs: [ip], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.opts.port ?? 6443 }], sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' },
+      status: { loadBalancer: {} },
+    });
+    await this.cache.waitFor(await this.opts.store.currentRevision());
+  }
+
+  private authenticate(req: IncomingMessage): User | undefined {
+    const h = req.headers.authorization;
+    if (!h || !h.startsWith('Bearer ')) return undefined;
+    const token = h.slice(7).trim();
+    for (const [t, user] of this.tokens) {
+      if (t.length === token.length && timingSafeEqual(Buffer.from(t), Buffer.from(token))) return user;
+    }
+    return undefined;
+  }
+
+  addToken(entry: TokenEntry): void {
+    this.tokens.set(entry.token, entry.user);
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (PUBLIC_PATHS.has(path)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('ok');
+        return;
+      }
+      const user = this.authenticate(req);
+      if (!user) throw errors.unauthorized();
+      await this.route(req, res, path, url.searchParams, user);
+    } catch (err) {
+      if (!res.headersSent) sendError(res, err);
+      else res.end();
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, user: User): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
+    if (path === '/api' || path === '/apis') {
+      if (method !== 'GET') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      const agg = acceptsAggregated(req.headers.accept);
+      if (agg) {
+        const body = JSON.stringify(aggregatedDiscovery(this.registry, path === '/api', agg));
+        return this.sendCached(req, res, body, aggregatedContentType(agg));
+      }
+      const body = JSON.stringify(path === '/api' ? apiVersions(`${req.socket.localAddress}:${req.socket.localPort}`) : apiGroupList(this.registry));
+      return this.sendCached(req, res, body, 'application/json');
+    }
+    if (path.startsWith('/openapi/')) return this.openapi(req, res, path);
+    const segs = path.split('/').filter(Boolean);
+    if (segs[0] === 'apis' && segs.length === 2) {
+      const g = apiGroup(this.registry, segs[1]);
+      if (!g) throw errors.notFoundPath();
+      return sendJson(res, 200, g);
+    }
+    if ((segs[0] === 'api' && segs.length === 2) || (segs[0] === 'apis' && segs.length === 3)) {
+      const group = segs[0] === 'api' ? '' : segs[1];
+      const version = segs[segs.length - 1];
+      const list = apiResourceList(this.registry, group, version);
+      if (!list) throw errors.notFoundPath();
+      return this.sendCached(req, res, JSON.stringify(list), 'application/json');
+    }
+    const ri = parseResourcePath(path, this.registry);
+    if (ri === undefined || ri === 'unknown') throw errors.notFoundPath();
+    await this.rest.handle(req, res, ri, query, user);
+  }
+
+  private sendCached(req: IncomingMessage, res: ServerResponse, body: string, contentType: string): void {
+    const etag = etagOf(body);
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentType, ETag: etag, 'Content-Length': Buffer.byteLength(body), Vary: 'Accept' });
+    res.end(body);
+  }
+
+  private openapi(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (path === '/openapi/v2') return sendJson(res, 200, openapiV2(this.registry));
+    if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index(this.registry));
+    const m = /^\/openapi\/v3\/(api\/v1|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!m) throw errors.notFoundPath();
+    const group = m[2] ?? '';
+    const version = m[3] ?? 'v1';
+    const doc = openapiV3GroupVersion(this.registry, group, version);
+    if (!doc) throw errors.notFoundPath();
+    const body = typeof doc === 'string' ? doc : JSON.stringify(doc);
+    const etag = etagOf(body);
+    if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ETag: etag }); res.end(); return; }
+    res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'public, immutable' });
+    res.end(body);
+  }
+}
+
+export { StatusError };
