@@ -40,6 +40,8 @@ interface WriteOptions {
 
 const NOW = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const MAX_RETRIES = 10;
+/** Kinds whose DELETE answers with the deleted object rather than a Status (as in Kubernetes 1.32). */
+const RETURNS_DELETED_OBJECT = new Set(['/pods', '/services', '/persistentvolumeclaims', '/persistentvolumes', '/serviceaccounts', '/podtemplates', '/resourcequotas', 'storage.k8s.io/storageclasses', '/namespaces']);
 
 export class RestHandler {
   constructor(
@@ -620,7 +622,11 @@ export class RestHandler {
   private async delete(req: IncomingMessage, res: ServerResponse, ri: RequestInfo, query: URLSearchParams): Promise<void> {
     const opts = await this.readDeleteOptions(req, query);
     const { obj, deleted } = await this.deleteObject(ri, ri.name!, opts);
-    sendJson(res, deleted ? 200 : 200, this.out(ri.info, obj));
+    if (deleted && !RETURNS_DELETED_OBJECT.has(`${ri.info.group}/${ri.info.resource}`)) {
+      // Kubernetes answers an immediate delete of most kinds with a Success Status.
+      return sendJson(res, 200, successStatus({ name: obj.metadata?.name, group: ri.info.group || undefined, kind: ri.info.resource, uid: obj.metadata?.uid }));
+    }
+    sendJson(res, 200, this.out(ri.info, obj));
   }
 
   /** Deletes one object: graceful pods, finalizers and propagation as Kubernetes does. */

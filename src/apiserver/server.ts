@@ -14,8 +14,8 @@ import { sendJson, sendError } from './http.js';
 import { parseResourcePath } from './request.js';
 import { ServiceAllocator, DEFAULT_SERVICE_NETWORK, type ServiceNetwork } from './services.js';
 import { CrdController, establishedStatus } from './crd.js';
-import { apiVersions, apiGroupList, apiGroup, apiResourceList, aggregatedDiscovery, aggregatedContentType, acceptsAggregated, etagOf } from './discovery/index.js';
-import { openapiV3Index, openapiV3GroupVersion, openapiV2 } from './openapi/index.js';
+import { handleDiscovery } from './discovery/index.js';
+import { handleOpenAPI } from './openapi/index.js';
 
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.4+timonel', gitCommit: 'timonel', gitTreeState: 'clean', buildDate: '2026-11-24T00:00:00Z', goVersion: 'go1.23.0', compiler: 'gc', platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}` };
 
@@ -182,62 +182,24 @@ export class ApiServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, user: User): Promise<void> {
-    const method = req.method ?? 'GET';
     if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
-    if (path === '/api' || path === '/apis') {
-      if (method !== 'GET') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-      const agg = acceptsAggregated(req.headers.accept);
-      if (agg) {
-        const body = JSON.stringify(aggregatedDiscovery(this.registry, path === '/api', agg));
-        return this.sendCached(req, res, body, aggregatedContentType(agg));
-      }
-      const body = JSON.stringify(path === '/api' ? apiVersions(`${req.socket.localAddress}:${req.socket.localPort}`) : apiGroupList(this.registry));
-      return this.sendCached(req, res, body, 'application/json');
+    if (path.startsWith('/openapi/')) {
+      const reply = handleOpenAPI(this.registry, { path, hash: query.get('hash') ?? undefined, accept: req.headers.accept, ifNoneMatch: req.headers['if-none-match'] });
+      if (!reply) throw errors.notFoundPath();
+      return this.sendReply(res, reply);
     }
-    if (path.startsWith('/openapi/')) return this.openapi(req, res, path);
-    const segs = path.split('/').filter(Boolean);
-    if (segs[0] === 'apis' && segs.length === 2) {
-      const g = apiGroup(this.registry, segs[1]);
-      if (!g) throw errors.notFoundPath();
-      return sendJson(res, 200, g);
-    }
-    if ((segs[0] === 'api' && segs.length === 2) || (segs[0] === 'apis' && segs.length === 3)) {
-      const group = segs[0] === 'api' ? '' : segs[1];
-      const version = segs[segs.length - 1];
-      const list = apiResourceList(this.registry, group, version);
-      if (!list) throw errors.notFoundPath();
-      return this.sendCached(req, res, JSON.stringify(list), 'application/json');
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const reply = handleDiscovery(this.registry, { path, accept: req.headers.accept, ifNoneMatch: req.headers['if-none-match'] }, { serverAddress: `${req.socket.localAddress}:${req.socket.localPort}` });
+      if (reply) return this.sendReply(res, reply);
     }
     const ri = parseResourcePath(path, this.registry);
     if (ri === undefined || ri === 'unknown') throw errors.notFoundPath();
     await this.rest.handle(req, res, ri, query, user);
   }
 
-  private sendCached(req: IncomingMessage, res: ServerResponse, body: string, contentType: string): void {
-    const etag = etagOf(body);
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { ETag: etag });
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': contentType, ETag: etag, 'Content-Length': Buffer.byteLength(body), Vary: 'Accept' });
-    res.end(body);
-  }
-
-  private openapi(req: IncomingMessage, res: ServerResponse, path: string): void {
-    if (path === '/openapi/v2') return sendJson(res, 200, openapiV2(this.registry));
-    if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index(this.registry));
-    const m = /^\/openapi\/v3\/(api\/v1|apis\/([^/]+)\/([^/]+))$/.exec(path);
-    if (!m) throw errors.notFoundPath();
-    const group = m[2] ?? '';
-    const version = m[3] ?? 'v1';
-    const doc = openapiV3GroupVersion(this.registry, group, version);
-    if (!doc) throw errors.notFoundPath();
-    const body = typeof doc === 'string' ? doc : JSON.stringify(doc);
-    const etag = etagOf(body);
-    if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ETag: etag }); res.end(); return; }
-    res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'public, immutable' });
-    res.end(body);
+  private sendReply(res: ServerResponse, reply: { status: number; headers: Record<string, string>; body?: string }): void {
+    res.writeHead(reply.status, { ...reply.headers, ...(reply.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(reply.body)) } : {}) });
+    res.end(reply.body);
   }
 }
 
