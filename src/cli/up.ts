@@ -5,6 +5,9 @@ import { SqliteStore } from '../storage/sqlite.js';
 import { ApiServer } from '../apiserver/server.js';
 import { ensurePki, newToken } from '../apiserver/pki.js';
 import { kubeconfigYaml } from './kubeconfig.js';
+import { KubeClient } from '../client/client.js';
+import { GarbageCollector } from '../controllers/garbagecollector/index.js';
+import { NamespaceController } from '../controllers/namespace/index.js';
 
 export interface UpOptions {
   dataDir: string;
@@ -35,6 +38,10 @@ export async function up(opts: UpOptions): Promise<void> {
   });
   await server.start();
   const url = `https://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${server.port}`;
+  // The controller manager's loops talk to the API server like any other client.
+  const client = new KubeClient({ server: url, token: adminToken, ca: pki.caCertPem, userAgent: 'timonel-controller-manager' });
+  const controllers = [new GarbageCollector(client), new NamespaceController(client)];
+  await Promise.all(controllers.map((c) => c.start()));
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   const tmp = kubeconfigPath + '.tmp';
   writeFileSync(tmp, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token: adminToken }), { mode: 0o600 });
@@ -49,6 +56,8 @@ export async function up(opts: UpOptions): Promise<void> {
     stopping = true;
     console.log(`timonel: ${signal} received, stopping`);
     try {
+      for (const c of controllers) c.stop();
+      client.close();
       await server.stop();
       await store.close();
     } finally {
