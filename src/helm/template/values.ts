@@ -12,6 +12,8 @@
 //   time.Time            -> GoTime (see below)
 // Other Go types a function may return are modelled by small classes that carry their Go type name.
 
+import { compareStrings } from './strconv.js';
+
 export type GoValue = unknown;
 
 export class GoTime {
@@ -83,4 +85,12 @@ export function goKindName(v: unknown): string {
   if (Array.isArray(v) || v instanceof Uint8Array) return 'slice';
   if (isMap(v)) return 'map';
   return 'struct';
+}
+
+/** Go's string order (byte-wise UTF-8, i.e. code point order): how Go sorts map keys and strings. */
+export { compareStrings };
+
+/** The keys of a map in Go's iteration order for templates and fmt (sorted). */
+export function sortedKeys(m: Record<string, unknown>): string[] {
+  return Object.keys(m).sort(compareStrings);
 }
