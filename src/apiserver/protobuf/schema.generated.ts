@@ -7,7 +7,6 @@
 //   N intstr.IntOrString, R runtime.RawExtension, F metav1.FieldsV1, @Msg a message (same package) or
 //   @pkg/ver.Msg, K>V a map, [X a Go []X carried as a message {1: repeated X}.
 // flags: o omitempty, p Go pointer, r repeated, m map, n inlined into the parent object (json ",inline").
-/* eslint-disable */
 
 export const MESSAGES: Readonly<Record<string, string>> = {
   "apps/v1.ControllerRevision": "1=metadata:@meta/v1.ObjectMeta:o 2=data:R:o 3=revision:I:",

@@ -8,9 +8,10 @@
 // Optional arguments: the names of the cases to capture again.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runKubectl, startCaptureServer } from './capture-server.js';
+import { FIXTURE_DIR, type FixtureEntry } from './fixtures.js';
 
 export interface FixtureCase {
   name: string;
@@ -66,12 +67,6 @@ export const SOURCES: Readonly<Record<string, string>> = {
   '/apis/certificates.k8s.io/v1/certificatesigningrequests/csr1': 'source-csr.json',
 };
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** src/apiserver/protobuf/fixtures, from dist/src/apiserver/protobuf/testing or the source tree. */
-export const FIXTURE_DIR = here.includes(`${join('dist', 'src')}`)
-  ? resolve(here, '../../../../../src/apiserver/protobuf/fixtures')
-  : resolve(here, '../fixtures');
-
 async function main(only: string[]): Promise<void> {
   mkdirSync(FIXTURE_DIR, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'pb-fixtures-'));
@@ -80,7 +75,7 @@ async function main(only: string[]): Promise<void> {
   };
   writeFileSync(files['@BINARY@']!, Buffer.from([0, 1, 2, 0xfe, 0xff, 0x80, 0x0a]));
   writeFileSync(files['@TEXT@']!, 'hello\nworld\n');
-  type Entry = { name: string; args: string[]; method: string; path: string; contentType: string; expected: 'dry-run' | 'hand-written' };
+  type Entry = FixtureEntry;
   const indexPath = join(FIXTURE_DIR, 'index.json');
   const previous: Entry[] = only.length && existsSync(indexPath) ? JSON.parse(readFileSync(indexPath, 'utf8')) as Entry[] : [];
   const index = new Map<string, Entry>(previous.map((e) => [e.name, e]));
