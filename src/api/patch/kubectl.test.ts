@@ -294,3 +294,21 @@ test('env with a missing merge key is rejected with upstream\'s message', () => 
     (e: unknown) => e instanceof StatusError && e.code === 500 && e.message === 'map: map[value:x] does not contain declared merge key: name',
   );
 });
+
+test('$patch: replace inside the containers list replaces the whole list', () => {
+  const out = patchDeployment({
+    spec: { template: { spec: { containers: [{ name: 'only', image: 'example/only:1' }, { $patch: 'replace' }] } } },
+  });
+  assert.deepEqual(containers(out), [{ name: 'only', image: 'example/only:1' }]);
+});
+
+test('env var switching from value to valueFrom (kubectl apply sends value: null)', () => {
+  const out = patchDeployment({
+    spec: { template: { spec: { containers: [{
+      name: 'app',
+      '$setElementOrder/env': [{ name: 'A' }, { name: 'B' }],
+      env: [{ name: 'B', value: null, valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+    }] } } },
+  });
+  assert.deepEqual(containers(out)[0]!.env, [{ name: 'A', value: '1' }, { name: 'B', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }]);
+});

@@ -267,28 +267,49 @@ function cleanList(list: unknown[], schema: SchemaNode | undefined): unknown[] {
 }
 
 /**
- * Removes every element whose merge key matches `target`, one at a time as upstream does,
- * recording in `stale` what each in-place removal leaves behind at the end of the backing
- * array (the element that was last before the shift).
+ * Upstream deletes list elements in place, one at a time (directive by directive, first match
+ * first): each removal shifts the tail left and leaves the then-last element behind at the end
+ * of the backing array. This tracks the survivors and that stale tail in linear time.
  */
-function deleteMatching(list: unknown[], target: unknown, mergeKey: string, stale: unknown[]): unknown[] {
-  const matches = (e: unknown) => elementKey(e, mergeKey) === target;
-  let i = list.findIndex(matches);
-  if (i < 0) return list;
-  const cur = list.slice();
-  while (i >= 0) {
-    stale[cur.length - 1] = cur[cur.length - 1];
-    cur.splice(i, 1);
-    let next = -1;
-    for (let j = i; j < cur.length; j++) {
-      if (matches(cur[j])) {
-        next = j;
-        break;
-      }
-    }
-    i = next;
+class InPlaceDeletions {
+  readonly stale: unknown[];
+  private readonly removed: Uint8Array;
+  private positions: Map<unknown, number[]> | undefined;
+  private len: number;
+  private tail: number;
+
+  constructor(private readonly list: unknown[], private readonly mergeKey: string) {
+    this.stale = new Array<unknown>(list.length);
+    this.removed = new Uint8Array(list.length);
+    this.len = list.length;
+    this.tail = list.length - 1;
   }
-  return cur;
+
+  /** Removes every element whose merge-key value has identity `key`. */
+  delete(key: unknown): void {
+    if (!this.positions) {
+      this.positions = new Map();
+      this.list.forEach((item, i) => {
+        const k = elementKey(item, this.mergeKey);
+        const at = this.positions!.get(k);
+        if (at) at.push(i);
+        else this.positions!.set(k, [i]);
+      });
+    }
+    const at = this.positions.get(key);
+    if (!at) return;
+    this.positions.delete(key);
+    for (const i of at) {
+      this.stale[this.len - 1] = this.list[this.tail];
+      this.removed[i] = 1;
+      this.len--;
+      while (this.tail >= 0 && this.removed[this.tail]) this.tail--;
+    }
+  }
+
+  survivors(): unknown[] {
+    return this.len === this.list.length ? this.list.slice() : this.list.filter((_, i) => !this.removed[i]);
+  }
 }
 
 /** Result of merging a list, plus the live list as upstream's final ordering pass sees it. */
@@ -406,8 +427,7 @@ class Merger {
     // Special elements. Deletions shift the live list in place, leaving stale copies at its
     // end: upstream's final $setElementOrder pass orders against that backing array.
     const n = original.length;
-    let survivors = original.slice();
-    const stale: unknown[] = new Array<unknown>(n);
+    const deletions = new InPlaceDeletions(original, mergeKey);
     const plain: JsonMap[] = [];
     let replace = false;
     for (const v of patch as JsonMap[]) {
@@ -418,7 +438,7 @@ class Merger {
       const directive = v[DIRECTIVE];
       if (directive === DELETE) {
         if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
-        survivors = deleteMatching(survivors, identity(v[mergeKey]), mergeKey, stale);
+        deletions.delete(identity(v[mergeKey]));
       } else if (directive === REPLACE) {
         replace = true;
       } else if (directive === MERGE) {
@@ -427,9 +447,10 @@ class Merger {
         throw badPatchType(directive, v);
       }
     }
+    const survivors = deletions.survivors();
     const backing = (list: unknown[]) => {
       const view = list.slice(0, n);
-      for (let i = view.length; i < n; i++) view.push(stale[i]);
+      for (let i = view.length; i < n; i++) view.push(deletions.stale[i]);
       return view;
     };
 
