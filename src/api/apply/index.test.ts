@@ -514,3 +514,38 @@ test('apply on the status subresource owns status with the subresource in its id
   assert.equal(e.subresource, 'status');
   assert.deepEqual(owned(r, 'ctl'), ['.status.replicas']);
 });
+
+// ------------------------------------------------------------------------------------------
+// upgrading from client-side apply
+
+function clientSideApplied(replicas: number): Obj {
+  const config = deployment({ replicas });
+  const annotation = JSON.stringify(config) + '\n';
+  const obj = edit(config, (x) => (x.metadata!.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': annotation }));
+  return update(undefined, obj, 'kubectl-client-side-apply', T0);
+}
+
+test('kubectl server-side apply takes over fields from client-side apply without conflicts', () => {
+  const live = clientSideApplied(3);
+  assert.ok(owned(live, 'kubectl-client-side-apply', 'Update').includes('.spec.replicas'));
+  const r = apply(live, deployment({ replicas: 4 }), 'kubectl', T1);
+  assert.deepEqual(r.conflicts, []);
+  const o = r.object as Obj;
+  assert.equal(o.spec.replicas, 4);
+  assert.ok(owned(o, 'kubectl').includes('.spec.replicas'));
+  assert.ok(!owned(o, 'kubectl-client-side-apply', 'Update').includes('.spec.replicas'));
+  // the annotation follows the server-side applied configuration (Go JSON, sorted keys, newline)
+  const ann = o.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration'];
+  assert.ok(ann.endsWith('\n'));
+  assert.equal(JSON.parse(ann).spec.replicas, 4);
+  assert.ok(ann.startsWith('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"nginx","namespace":"default"},"spec":{"replicas":4,'));
+});
+
+test('fields changed since the last client-side apply still conflict, and other managers get no upgrade', () => {
+  const live = clientSideApplied(3);
+  const scaled = update(live, edit(live, (x) => (x.spec.replicas = 5)), 'kubectl-scale', T1);
+  const r = apply(scaled, deployment({ replicas: 4, image: 'nginx:2' }), 'kubectl', T2);
+  assert.deepEqual(r.conflicts.map((c) => `${c.manager} ${c.field}`), ['kubectl-scale .spec.replicas']);
+  const other = apply(live, deployment({ replicas: 4 }), 'my-manager', T1);
+  assert.deepEqual(other.conflicts.map((c) => `${c.manager} ${c.field}`), ['kubectl-client-side-apply .spec.replicas']);
+});

@@ -9,7 +9,7 @@ import { StatusError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { deepClone, deepEqual, isPlainObject, parseApiVersion } from '../object.js';
 import type { SchemaNode } from '../schema.js';
-import { FieldSet, fieldPE, pathToString } from './fieldpath.js';
+import { FieldSet, fieldPE, pathToString, type Path } from './fieldpath.js';
 import {
   ManagedFieldsError,
   capUpdateManagers,
@@ -32,7 +32,7 @@ import {
   toFieldSet,
   type TypedError,
 } from './typed.js';
-import { goQuote } from './value.js';
+import { goJson, goQuote } from './value.js';
 
 export { FieldSet, fieldPE, keyPE, valuePE, indexPE, parsePE, pathToString, peToString } from './fieldpath.js';
 export type { FieldsV1, KeyField, Path, PathElement } from './fieldpath.js';
@@ -173,13 +173,84 @@ function prune(merged: unknown, managed: Managed, lastSet: FieldSet, root: Schem
   return removeItems(merged, mergedSet.difference(fieldsOf(pruned)).intersection(last), root);
 }
 
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+/** The manager name `kubectl apply --server-side` uses; only it upgrades from client-side apply. */
+const KUBECTL_MANAGER = 'kubectl';
+const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+function lastAppliedOf(obj: KubeObject | undefined): string | undefined {
+  const v = obj?.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * Conflicts kubectl may override when upgrading from client-side apply: fields of the
+ * last-applied configuration whose live value has not changed since.
+ */
+function allowedFromLastApplied(live: KubeObject, root: SchemaNode): FieldSet | undefined {
+  const text = lastAppliedOf(live);
+  if (!text) return undefined;
+  let last: unknown;
+  try {
+    last = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(last)) return undefined;
+  const errs: TypedError[] = [];
+  const liveObj = withoutManagedFields(live);
+  const lastSet = toFieldSet(last, root, errs);
+  toFieldSet(liveObj, root, errs);
+  if (errs.length > 0) return undefined;
+  const c = compare(last, liveObj, root);
+  return lastSet.difference(c.modified.union(c.added).union(c.removed));
+}
+
+/** Keeps kubectl's last-applied annotation in step with server-side applies by `kubectl`. */
+function syncLastApplied(obj: KubeObject, config: KubeObject): void {
+  const cfg = withoutManagedFields(config);
+  if (isPlainObject(cfg.metadata?.annotations)) delete cfg.metadata!.annotations![LAST_APPLIED_ANNOTATION];
+  const annotations: Record<string, string> = { ...(obj.metadata?.annotations ?? {}) };
+  annotations[LAST_APPLIED_ANNOTATION] = goJson(cfg) + '\n';
+  let size = 0;
+  for (const [k, v] of Object.entries(annotations)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) delete annotations[LAST_APPLIED_ANNOTATION];
+  obj.metadata = { ...(obj.metadata ?? {}), annotations };
+}
+
 /**
  * Server-side apply of `config` by `manager` onto `live` (undefined: the object is created).
  * Throws StatusError for a request Kubernetes rejects outright (managedFields in the
  * configuration, a configuration that does not fit the schema).
+ *
+ * As in Kubernetes, the manager "kubectl" upgrades objects managed by client-side apply:
+ * conflicts on fields of the last-applied annotation that nobody changed since are
+ * overridden, and that annotation is kept up to date.
  */
 export function serverSideApply(args: ApplyArgs): ApplyResult {
-  const { live, manager, force, schema, apiVersion, now, subresource } = args;
+  let result = applyOnce(args, args.force);
+  if (args.manager === KUBECTL_MANAGER) {
+    if (result.conflicts.length > 0 && args.live) {
+      const allowed = allowedFromLastApplied(args.live, rootNode(args.schema));
+      if (allowed) {
+        const remaining = result.conflicts.filter((c) => !allowed.has(conflictPaths.get(c) ?? []));
+        result = remaining.length === 0 ? applyOnce(args, true) : { ...result, conflicts: remaining };
+      }
+    }
+    if (result.conflicts.length === 0 && lastAppliedOf(result.object)) {
+      const before = deepClone(result.object);
+      syncLastApplied(result.object, args.config);
+      if (!deepEqual(before, result.object)) result.changed = true;
+    }
+  }
+  return result;
+}
+
+/** The field path of each conflict applyOnce reports. */
+const conflictPaths = new WeakMap<Conflict, Path>();
+
+function applyOnce(args: ApplyArgs, force: boolean): ApplyResult {
+  const { live, manager, schema, apiVersion, now, subresource } = args;
   const configMeta = args.config.metadata as Record<string, unknown> | undefined;
   if (isPlainObject(configMeta) && configMeta.managedFields !== undefined && configMeta.managedFields !== null) {
     throw new StatusError(400, 'BadRequest', 'metadata.managedFields must be nil');
@@ -237,6 +308,7 @@ export function serverSideApply(args: ApplyArgs): ApplyResult {
       for (const p of conflictSets.get(id)!.paths()) {
         const conflict: Conflict = { manager: e.manager, field: pathToString(p), operation: e.operation, apiVersion: e.apiVersion };
         if (e.subresource) conflict.subresource = e.subresource;
+        conflictPaths.set(conflict, p);
         conflicts.push(conflict);
       }
     }
