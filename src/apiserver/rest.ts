@@ -363,7 +363,7 @@ export class RestHandler {
   }
 
   /** Creates an admitted object: metadata, defaults, hooks, validation, managed fields, store. */
-  async createObject(ri: RequestInfo, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  async createObject(ri: RequestInfo, input: KubeObject, opts: WriteOptions, managedAlready = false): Promise<KubeObject> {
     const info = ri.info;
     const strategy = strategyFor(info);
     const obj = toStorageVersion(input, info, this.registry);
@@ -392,7 +392,7 @@ export class RestHandler {
     strategy.prepareForCreate?.(obj);
     await this.hooks.beforeCreate?.(info, obj);
     validate(obj, info);
-    const managed = trackUpdate({ oldObj: undefined, newObj: obj, manager: opts.fieldManager, schema: schemaForKind(info.group, info.storageVersion, info.kind), apiVersion: apiVersionOf(info.group, info.version), now: NOW() });
+    const managed = managedAlready ? obj : trackUpdate({ oldObj: undefined, newObj: obj, manager: opts.fieldManager, schema: schemaForKind(info.group, info.storageVersion, info.kind), apiVersion: apiVersionOf(info.group, info.version), now: NOW() });
     if (opts.dryRun) return managed;
     const key = storageKey(info, md.namespace, md.name);
     try {
@@ -461,7 +461,14 @@ export class RestHandler {
         this.checkNamespace(ri, cfg);
         if (cfg.metadata?.name && cfg.metadata.name !== ri.name) throw errors.badRequest(`the name of the object (${cfg.metadata.name}) does not match the name on the URL (${ri.name})`);
         (cfg.metadata ??= {}).name = ri.name;
-        const applied = serverSideApply({ live: current ? deepClone(current) : undefined, config: cfg, manager: opts.fieldManager, force, schema, apiVersion: apiVersionOf(info.group, info.version), now: NOW(), subresource: ri.subresource });
+        let applied: ReturnType<typeof serverSideApply>;
+        try {
+          applied = serverSideApply({ live: current ? deepClone(current) : undefined, config: cfg, manager: opts.fieldManager, force, schema, apiVersion: apiVersionOf(info.group, info.version), now: NOW(), subresource: ri.subresource, hasStatusSubresource: strategyFor(info).statusSubresource });
+        } catch (err) {
+          // An apply configuration the merge cannot use (duplicate or missing list keys) is the client's error.
+          if (err instanceof StatusError && err.code >= 500) throw errors.badRequest(err.message, err.details?.causes);
+          throw err;
+        }
         if (applied.conflicts.length) throw conflictError(info.kind, info.group, ri.name!, applied.conflicts, apiVersionOf(info.group, info.version));
         opts.warnings.push(...checked.warnings);
         if (!current) {
@@ -473,9 +480,15 @@ export class RestHandler {
       if (!current) throw errors.notFound(info.resource, ri.group, ri.name!);
       const before = this.out(info, current);
       let patched: unknown;
-      if (ct === 'application/json-patch+json') patched = applyJsonPatch(before, patchDoc);
-      else if (ct === 'application/merge-patch+json') patched = applyMergePatch(before, patchDoc);
-      else patched = applyStrategicMergePatch(before, patchDoc, schema);
+      try {
+        if (ct === 'application/json-patch+json') patched = applyJsonPatch(before, patchDoc);
+        else if (ct === 'application/merge-patch+json') patched = applyMergePatch(before, patchDoc);
+        else patched = applyStrategicMergePatch(before, patchDoc, schema);
+      } catch (err) {
+        // A patch that cannot be applied is the client's error, whatever the patch engine calls it.
+        if (err instanceof StatusError && err.code >= 500) throw errors.badRequest(err.message, err.details?.causes);
+        throw err;
+      }
       if (!isPlainObject(patched)) throw errors.badRequest('the patch produced something that is not an object');
       const p = patched as KubeObject;
       this.checkTypeMeta(p, ri);
@@ -513,12 +526,8 @@ export class RestHandler {
         const toCreate = step.create;
         this.checkNamespace(ri, toCreate);
         (toCreate.metadata ??= {}).name ??= ri.name;
-        if (!step.managedAlready) {
-          return { obj: await this.createObject(ri, toCreate, opts), created: true };
-        }
-        // apply-created objects already carry their managedFields: create without re-tracking
-        const created = await this.createObject(ri, { ...toCreate, metadata: { ...toCreate.metadata } }, { ...opts, fieldManager: opts.fieldManager });
-        return { obj: created, created: true };
+        // apply-created objects already carry their managedFields: they are not tracked again
+        return { obj: await this.createObject(ri, toCreate, opts, !!step.managedAlready), created: true };
       }
       const old = current!;
       let next = step.next!;
@@ -526,7 +535,7 @@ export class RestHandler {
       if (!step.managedAlready) {
         next = trackUpdate({ oldObj: old, newObj: next, manager: opts.fieldManager, schema: schemaForKind(info.group, info.storageVersion, info.kind), apiVersion: apiVersionOf(info.group, info.version), now: NOW(), subresource: ri.subresource === 'status' ? 'status' : undefined });
       }
-      if (ri.subresource !== 'status') {
+      if (ri.subresource === undefined) {
         defaultObject(next, info);
       }
       await this.hooks.beforeUpdate?.(info, next, old);

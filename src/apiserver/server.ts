@@ -35,6 +35,13 @@ export interface ApiServerOptions {
   watchHistory?: number;
 }
 
+/** openapi_v2.Document{swagger: "2.0", info: {title: "Kubernetes", version: <gitVersion>}, paths: {}} */
+const OPENAPI_V2_EMPTY_PROTOBUF = (() => {
+  const str = (field: number, v: string) => { const b = Buffer.from(v); return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]); };
+  const info = Buffer.concat([str(1, 'Kubernetes'), str(2, KUBE_VERSION.gitVersion)]);
+  return Buffer.concat([str(1, '2.0'), Buffer.from([(2 << 3) | 2, info.length]), info, Buffer.from([(8 << 3) | 2, 0])]);
+})();
+
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
 export class ApiServer {
@@ -183,6 +190,14 @@ export class ApiServer {
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, user: User): Promise<void> {
     if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
+    if (path === '/openapi/v2' && /protobuf/.test(String(req.headers.accept ?? '')) && !/application\/json/.test(String(req.headers.accept ?? ''))) {
+      // kubectl asks for the v2 document in its protobuf form only when it validates a kind the v3
+      // documents do not have: an empty document lets it go on to report the kind as unknown.
+      const body = OPENAPI_V2_EMPTY_PROTOBUF;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length });
+      res.end(body);
+      return;
+    }
     if (path.startsWith('/openapi/')) {
       const reply = handleOpenAPI(this.registry, { path, hash: query.get('hash') ?? undefined, accept: req.headers.accept, ifNoneMatch: req.headers['if-none-match'] });
       if (!reply) throw errors.notFoundPath();

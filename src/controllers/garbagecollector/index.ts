@@ -29,7 +29,7 @@ export class GarbageCollector {
   async start(): Promise<void> {
     await this.sync();
     this.timer = setInterval(() => void this.sync().catch(() => undefined), 10_000);
-    this.queue.run(4, (uid) => this.reconcile(uid));
+    this.queue.run(4, (uid) => this.reconcile(uid), (key, err) => console.error(`garbage collector: ${key}: ${(err as Error).message}`));
   }
 
   stop(): void {

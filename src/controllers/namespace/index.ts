@@ -23,7 +23,7 @@ export class NamespaceController {
     });
     this.informer.start();
     await this.informer.waitForSync();
-    this.queue.run(2, (name) => this.reconcile(name));
+    this.queue.run(2, (name) => this.reconcile(name), (key, err) => console.error(`namespace controller: ${key}: ${(err as Error).message}`));
   }
 
   stop(): void {
