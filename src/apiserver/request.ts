@@ -1,5 +1,6 @@
 // What a request addresses: parsed from the URL path against the registry.
 import type { ResourceInfo, ResourceRegistry } from '../api/registry.js';
+import { errors } from '../api/errors.js';
 
 export interface RequestInfo {
   group: string;
@@ -15,7 +16,12 @@ export interface RequestInfo {
 
 /** Parses `/api/v1/...` and `/apis/g/v/...` resource paths; undefined when it is not one. */
 export function parseResourcePath(path: string, registry: ResourceRegistry): RequestInfo | 'unknown' | undefined {
-  const segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    throw errors.badRequest(`malformed URL path: ${path}`);
+  }
   let group: string, version: string, rest: string[];
   if (segs[0] === 'api' && segs.length >= 3) {
     group = ''; version = segs[1]; rest = segs.slice(2);

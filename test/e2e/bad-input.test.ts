@@ -96,7 +96,7 @@ test('fuzz: malformed bodies, headers and queries never produce a 5xx or a crash
   const accepts = ['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io', 'application/vnd.kubernetes.protobuf', 'text/html', '*/*'];
   let fivexx = 0;
   const failures: string[] = [];
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 1500; i++) {
     const method = pick(methods);
     const path = pick(paths) + pick(queries);
     const body = method === 'GET' ? undefined : pick(bodies);
@@ -113,7 +113,7 @@ test('fuzz: malformed bodies, headers and queries never produce a 5xx or a crash
       assert.equal(st.kind, 'Status', `error replies are Status objects: ${r.body.slice(0, 200)}`);
     }
   }
-  assert.equal(fivexx, 0, failures.join('\n'));
+  assert.equal(fivexx, 0, failures.slice(0, 10).join('\n'));
   // the server is still healthy
   assert.match(await kc(c, ['get', 'ns', 'default', '-o', 'name']), /namespace\/default/);
 });
