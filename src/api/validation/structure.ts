@@ -9,7 +9,7 @@ import type { StatusCause } from '../errors.js';
 import { StatusError } from '../errors.js';
 import { deepClone, isPlainObject } from '../object.js';
 import type { KubeObject } from '../object.js';
-import { getDefinition } from '../schema.js';
+import { definitionName, getDefinition } from '../schema.js';
 import type { SchemaNode } from '../schema.js';
 import { quantityFromJSON, formatQuantity, QuantityError } from './quantity.js';
 import { parseGoTime, formatRFC3339, formatRFC3339Micro, RFC3339, RFC3339_MICRO, TimeParseError } from './gotime.js';
@@ -18,10 +18,16 @@ import { goBase64Decode, Base64Error } from './gobase64.js';
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
 
 export interface StructureOptions {
-  /** The body is a custom resource: unstructured decoding + pruning to the CRD's structural schema. */
+  /** The body is a custom resource: unstructured decoding + pruning to the CRD's structural schema.
+   *  When omitted it is inferred: a group/version/kind given here that no built-in definition has. */
   custom?: boolean;
   /** CRD spec.preserveUnknownFields (v1 CRDs: always false). */
   preserveUnknownFields?: boolean;
+  /** Alias of preserveUnknownFields. */
+  preserveUnknown?: boolean;
+  group?: string;
+  version?: string;
+  kind?: string;
 }
 
 export interface StructureResult {
@@ -31,7 +37,10 @@ export interface StructureResult {
   unknownFields: string[];
   /** The object as the server keeps it: unknown fields dropped, quantities/times/bytes canonical. */
   object: KubeObject;
-  /** The error the decoder returns (the first type error, or one that aborted decoding). */
+  /** Alias of `object`. */
+  pruned: KubeObject;
+  /** The error the decoder returns (the first type error, or one that aborted decoding); when set it
+   *  is also typeErrors[0].message. */
   decodeError?: string;
 }
 
@@ -458,18 +467,31 @@ function walkEmbedded(value: unknown, s: SchemaNode | undefined, path: string, a
  */
 export function checkStructure(obj: unknown, schema: SchemaNode | undefined, opts: StructureOptions = {}): StructureResult {
   if (!isPlainObject(obj)) {
-    return { typeErrors: [], unknownFields: [], object: {}, decodeError: `json: cannot unmarshal ${jsonKind(obj)} into Go value of type map[string]interface {}` };
+    const message = `json: cannot unmarshal ${jsonKind(obj)} into Go value of type map[string]interface {}`;
+    return finish({ typeErrors: [{ reason: 'FieldValueTypeInvalid', field: '', message }], unknownFields: [], object: {}, decodeError: message });
   }
-  if (opts.custom) return checkCustom(obj, schema, opts);
-  if (!schema) return { typeErrors: [], unknownFields: [], object: deepClone(obj) as KubeObject };
+  const custom = opts.custom ?? (opts.kind !== undefined && opts.version !== undefined && definitionName(opts.group ?? '', opts.version, opts.kind) === undefined);
+  if (custom) return finish(checkCustom(obj, schema, { ...opts, preserveUnknownFields: opts.preserveUnknownFields ?? opts.preserveUnknown }));
+  if (!schema) return finish({ typeErrors: [], unknownFields: [], object: deepClone(obj) as KubeObject });
   const d = new TypedDecoder();
   const ref = refName(schema);
   const r = d.decode(obj, schema, { path: '', stack: [], struct: '' }, ref ? goTypeOfDef(ref) : 'map[string]interface {}');
   const out = r === SKIP || !isPlainObject(r) ? {} : r;
-  return { typeErrors: d.typeErrors, unknownFields: d.unknown, object: out as KubeObject, decodeError: d.decodeError };
+  return finish({ typeErrors: d.typeErrors, unknownFields: d.unknown, object: out as KubeObject, decodeError: d.decodeError });
 }
 
-function checkCustom(obj: Record<string, unknown>, schema: SchemaNode | undefined, opts: StructureOptions): StructureResult {
+/** Puts the returned decode error first among the type errors and fills the aliases. */
+function finish(r: Omit<StructureResult, 'pruned'>): StructureResult {
+  let typeErrors = r.typeErrors;
+  if (r.decodeError !== undefined) {
+    const i = typeErrors.findIndex((c) => c.message === r.decodeError);
+    if (i > 0) typeErrors = [typeErrors[i], ...typeErrors.slice(0, i), ...typeErrors.slice(i + 1)];
+    else if (i < 0) typeErrors = [{ reason: 'FieldValueTypeInvalid', field: '', message: r.decodeError }, ...typeErrors];
+  }
+  return { ...r, typeErrors, pruned: r.object };
+}
+
+function checkCustom(obj: Record<string, unknown>, schema: SchemaNode | undefined, opts: StructureOptions): Omit<StructureResult, 'pruned'> {
   const copy = deepClone(obj) as Record<string, unknown>;
   const typeErrors: StatusCause[] = [];
   const unknownFields: string[] = [];
@@ -535,6 +557,17 @@ export function strictDecodingStatus(kind: string, version: string, unknownField
 /** Warning texts for fieldValidation=Warn (one Warning header each). */
 export function unknownFieldWarnings(unknownFields: string[]): string[] {
   return unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`);
+}
+
+/** 400 for type errors (the first cause is the error the decoder returned). */
+export function typeError(kind: string, version: string, _group: string, typeErrors: StatusCause[]): StatusError {
+  return decodeErrorStatus(kind, version, typeErrors[0]?.message ?? 'invalid object');
+}
+
+/** 400 for unknown fields in Strict mode; without kind/version only the strict decoding text is used. */
+export function strictError(unknownFields: string[], kind?: string, version?: string): StatusError {
+  if (kind && version) return strictDecodingStatus(kind, version, unknownFields);
+  return new StatusError(400, 'BadRequest', strictDecodingMessage(unknownFields));
 }
 
 /** The 400 for a structure result, or undefined when the body is acceptable under `mode`. */
