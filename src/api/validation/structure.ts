@@ -474,8 +474,17 @@ export function checkStructure(obj: unknown, schema: SchemaNode | undefined, opt
   if (custom) return finish(checkCustom(obj, schema, { ...opts, preserveUnknownFields: opts.preserveUnknownFields ?? opts.preserveUnknown }));
   if (!schema) return finish({ typeErrors: [], unknownFields: [], object: deepClone(obj) as KubeObject });
   const d = new TypedDecoder();
-  const ref = refName(schema);
-  const r = d.decode(obj, schema, { path: '', stack: [], struct: '' }, ref ? goTypeOfDef(ref) : 'map[string]interface {}');
+  let root = schema;
+  let ref = refName(schema);
+  const gvk = schema['x-kubernetes-group-version-kind']?.[0];
+  if (!ref && gvk) {
+    const def = definitionName(gvk.group, gvk.version, gvk.kind);
+    if (def && getDefinition(def) === schema) {
+      ref = def;
+      root = { $ref: REF_PREFIX + def };
+    }
+  }
+  const r = d.decode(obj, root, { path: '', stack: [], struct: '' }, ref ? goTypeOfDef(ref) : 'map[string]interface {}');
   const out = r === SKIP || !isPlainObject(r) ? {} : r;
   return finish({ typeErrors: d.typeErrors, unknownFields: d.unknown, object: out as KubeObject, decodeError: d.decodeError });
 }
