@@ -14,6 +14,8 @@ import { sendJson, sendError } from './http.js';
 import { parseResourcePath } from './request.js';
 import { ServiceAllocator, DEFAULT_SERVICE_NETWORK, type ServiceNetwork } from './services.js';
 import { CrdController, establishedStatus } from './crd.js';
+import { NodeProxy } from './nodeproxy.js';
+import type { Duplex } from 'node:stream';
 import { handleDiscovery } from './discovery/index.js';
 import { handleOpenAPI } from './openapi/index.js';
 
@@ -33,6 +35,8 @@ export interface ApiServerOptions {
   serviceNetwork?: ServiceNetwork;
   /** watch cache event history */
   watchHistory?: number;
+  /** bearer token the API server presents to kubelets (logs, exec, port-forward) */
+  kubeletClientToken?: string;
 }
 
 /** openapi_v2.Document{swagger: "2.0", info: {title: "Kubernetes", version: <gitVersion>}, paths: {}} */
@@ -53,12 +57,14 @@ export class ApiServer {
   private crds: CrdController;
   private tokens: Map<string, User>;
   private unsubscribeCrds: (() => void) | undefined;
-  private sockets = new Set<import('node:stream').Duplex>();
+  private sockets = new Set<Duplex>();
+  private nodes: NodeProxy;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.cache = new WatchCache(opts.store, opts.watchHistory);
     this.services = new ServiceAllocator(this.cache, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
     this.crds = new CrdController(this.registry);
+    this.nodes = new NodeProxy(this.cache, opts.kubeletClientToken);
     this.tokens = new Map(opts.tokens.map((t) => [t.token, t.user]));
     this.rest = new RestHandler(opts.store, this.cache, this.registry, {
       beforeCreate: (info, obj) => {
@@ -87,6 +93,7 @@ export class ApiServer {
       void this.dispatch(req, res);
     });
     this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.server.headersTimeout = 60_000;
     this.server.requestTimeout = 0;
     await new Promise<void>((resolve, reject) => {
@@ -209,7 +216,32 @@ export class ApiServer {
     }
     const ri = parseResourcePath(path, this.registry);
     if (ri === undefined || ri === 'unknown') throw errors.notFoundPath();
+    if (ri.info.group === '' && ri.info.resource === 'pods' && ri.subresource === 'log' && ri.name && ri.namespace) {
+      if (req.method !== 'GET') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      return this.nodes.logs(req, res, ri.namespace, ri.name, query);
+    }
     await this.rest.handle(req, res, ri, query, user);
+  }
+
+  /** exec, attach and port-forward arrive as connection upgrades (WebSocket or SPDY). */
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const fail = (err: unknown) => {
+      const se = err instanceof StatusError ? err : errors.internal(String(err));
+      const body = JSON.stringify(se.toStatus());
+      socket.end(`HTTP/1.1 ${se.code} ${se.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      const user = this.authenticate(req);
+      if (!user) throw errors.unauthorized();
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const ri = parseResourcePath(url.pathname, this.registry);
+      if (!ri || ri === 'unknown' || ri.info.group !== '' || ri.info.resource !== 'pods' || !ri.name || !ri.namespace || !['exec', 'attach', 'portforward'].includes(ri.subresource ?? '')) {
+        throw errors.badRequest('only the exec, attach and portforward subresources of pods accept a connection upgrade');
+      }
+      this.nodes.upgrade(req, socket, head, ri.namespace, ri.name, ri.subresource!, url.searchParams);
+    } catch (err) {
+      fail(err);
+    }
   }
 
   private sendReply(res: ServerResponse, reply: { status: number; headers: Record<string, string>; body?: string }): void {
