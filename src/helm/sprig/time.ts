@@ -71,7 +71,7 @@ function zoneAbbrev(zone: string | undefined, ms: number, offset: number): strin
   const hit = abbrevCache.get(key);
   if (hit !== undefined) return hit;
   let name = '';
-  for (const locale of ['en-US', 'en-GB']) {
+  for (const locale of ['en-US', 'en-GB', 'en-IN', 'en-AU']) {
     try {
       const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms));
       const tz = parts.find((x) => x.type === 'timeZoneName')?.value ?? '';
