@@ -27,8 +27,8 @@ export function decodeChecked(obj: KubeObject, info: ResourceInfo, mode: FieldVa
   if (!schema) return { obj, warnings: [] };
   const result = checkStructure(obj, schema, { kind: info.kind, group: info.group, version: info.version, preserveUnknown: !!info.crd?.preserveUnknownFields });
   if (result.typeErrors.length) throw typeError(info.kind, info.version, info.group, result.typeErrors);
-  if (mode === 'Strict' && result.unknownFields.length) throw strictError(result.unknownFields);
-  const warnings = mode === 'Warn' ? result.unknownFields.map((f) => `unknown field "${f}"`) : [];
+  if (mode === 'Strict' && result.unknownFields.length) throw strictError(result.unknownFields, info.kind, info.version);
+  const warnings = mode === 'Warn' ? result.unknownFields.map((f: string) => `unknown field "${f}"`) : [];
   return { obj: result.pruned as KubeObject, warnings };
 }
 

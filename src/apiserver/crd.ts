@@ -93,7 +93,9 @@ function withObjectMeta(schema: SchemaNode): SchemaNode {
 
 /** Status a CRD gets when the server accepts it. */
 export function establishedStatus(crd: KubeObject, now: string): Record<string, unknown> {
-  const spec = crd.spec as CrdSpec;
+  const spec = crd.spec as CrdSpec | undefined;
+  // An invalid spec is rejected by validation right after; it gets no status.
+  if (!spec?.names?.kind || !spec.names.plural || !Array.isArray(spec.versions)) return {};
   return {
     acceptedNames: { ...spec.names, singular: spec.names.singular || spec.names.kind.toLowerCase(), listKind: spec.names.listKind || `${spec.names.kind}List` },
     conditions: [

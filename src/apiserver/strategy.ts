@@ -117,7 +117,20 @@ export function strategyFor(info: ResourceInfo): Strategy {
     case 'apps/replicasets':
       return { ...base, fieldLabels: (o) => ({ 'status.replicas': str(get(o, 'status.replicas') ?? 0) }) };
     case 'batch/jobs':
-      return { ...base, fieldLabels: (o) => ({ 'status.successful': str(get(o, 'status.successful') ?? 0) }) };
+      return {
+        ...base,
+        fieldLabels: (o) => ({ 'status.successful': str(get(o, 'status.successful') ?? 0) }),
+        prepareForCreate(job) {
+          // Unless the user manages the selector, a Job selects its pods by its own uid.
+          const spec = (job.spec ??= {}) as { manualSelector?: boolean; selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } };
+          if (spec.manualSelector) return;
+          const uid = job.metadata!.uid!;
+          const name = job.metadata!.name!;
+          spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+          const tmd = ((spec.template ??= {}).metadata ??= {});
+          tmd.labels = { ...(tmd.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+        },
+      };
     default:
       return base;
   }

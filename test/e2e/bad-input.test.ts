@@ -24,8 +24,7 @@ test('a wrong type is rejected naming the field', async () => {
 test('a missing required field is rejected as Invalid with the field path', async () => {
   const r = await kubectl(c, ['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: noimage}\nspec:\n  containers:\n  - name: c\n' });
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /Invalid/);
-  assert.match(r.stderr, /spec\.containers\[0\]\.image: Required value/);
+  assert.match(r.stderr, /The Pod "noimage" is invalid: spec\.containers\[0\]\.image: Required value/);
   await notStored('pod', 'noimage');
 });
 
