@@ -20,6 +20,10 @@ test('restart keeps objects and resourceVersions keep increasing', async () => {
     assert.equal(after.metadata.uid, before.metadata.uid);
     assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
     assert.deepEqual(after.data, { x: '1' });
+    // the restarted server's watch history starts now: a watch from an older revision is told to re-list
+    const gone = await request(c, 'GET', '/api/v1/namespaces/keep/configmaps?watch=true&resourceVersion=1');
+    assert.equal(gone.status, 410);
+    assert.match(JSON.parse(gone.body).message, /too old resource version/);
     await kc(c, ['-n', 'keep', 'create', 'configmap', 'b']);
     const b = JSON.parse(await kc(c, ['-n', 'keep', 'get', 'cm', 'b', '-o', 'json']));
     assert.ok(Number(b.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
