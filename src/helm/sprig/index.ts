@@ -30,7 +30,7 @@ import {
 } from './time.js';
 import { byteLength, goQuote, goSplit, goSplitN, goTitle, goToLower, goToUpper, goTrim, goTrimSpace, utf8Decode, utf8Encode } from './unicode.js';
 
-export { GoArgError, Certificate, type SignedFunc, type GoSignature, type ParamType } from './sig.js';
+export { GoArgError, Certificate, engineSpec, type SignedFunc, type GoSignature, type ParamType } from './sig.js';
 export { SemverVersion } from './semver.js';
 export { goTimeString, formatTime } from './time.js';
 export { strval } from './conv.js';

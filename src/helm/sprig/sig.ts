@@ -148,3 +148,30 @@ export function vfn(
 export function goPanic(msg: string): never {
   throw new Error(msg);
 }
+
+const engineParamOf: Record<ParamType, string> = {
+  any: 'interface {}',
+  string: 'string',
+  int: 'int',
+  int64: 'int64',
+  uint32: 'int',
+  float64: 'float64',
+  bool: 'bool',
+  map: 'map[string]interface {}',
+  list: '[]interface {}',
+  time: 'interface {}', // checked by the function itself
+  cert: 'interface {}', // checked by the function itself
+};
+
+/**
+ * The signature in the template engine's GoSignatureSpec notation (e.g. ['int', '...interface {}']),
+ * for registering Sprig functions with the engine's goFunc so it performs Go's argument checks
+ * (literal conversions, "expected integer; found ..." errors) itself.
+ */
+export function engineSpec(f: SignedFunc): string[] {
+  const sig = f.goSignature;
+  if (!sig) return ['...interface {}'];
+  const spec = sig.params.map((p) => engineParamOf[p]);
+  if (sig.variadic !== undefined) spec.push('...' + engineParamOf[sig.variadic]);
+  return spec;
+}
