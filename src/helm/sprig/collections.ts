@@ -122,9 +122,49 @@ export function compactList(list: unknown[]): unknown[] {
   return list.filter((x) => !empty(x));
 }
 
+/** A hashable identity for scalar values (DeepEqual on scalars is ===; NaN equals nothing). */
+function scalarKey(v: unknown): string | undefined {
+  if (v === null || v === undefined) return 'nil';
+  switch (typeof v) {
+    case 'string': return 's' + v;
+    case 'bigint': return 'i' + v.toString();
+    case 'number': return Number.isNaN(v) ? undefined : 'f' + (Object.is(v, -0) ? '0' : String(v));
+    case 'boolean': return v ? 'T' : 'F';
+  }
+  return undefined;
+}
+
+/** A set of values under reflect.DeepEqual, hashing scalars so large lists stay linear. */
+export class DeepSet {
+  private readonly keys = new Set<string>();
+  private readonly others: unknown[] = [];
+
+  constructor(items: Iterable<unknown> = []) {
+    for (const x of items) this.add(x);
+  }
+
+  has(v: unknown): boolean {
+    const k = scalarKey(v);
+    if (k !== undefined) return this.keys.has(k);
+    if (typeof v === 'number') return false; // NaN
+    return this.others.some((o) => deepEqual(v, o));
+  }
+
+  add(v: unknown): void {
+    const k = scalarKey(v);
+    if (k !== undefined) this.keys.add(k);
+    else if (typeof v !== 'number') this.others.push(v);
+  }
+}
+
 export function uniqList(list: unknown[]): unknown[] {
+  const seen = new DeepSet();
   const out: unknown[] = [];
-  for (const item of list) if (!out.some((x) => deepEqual(item, x))) out.push(item);
+  for (const item of list) {
+    if (seen.has(item)) continue;
+    seen.add(item);
+    out.push(item);
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@
 import { formatValue } from '../template/gofmt.js';
 import { GoTime, goKindName, goTypeName, isMap } from '../template/values.js';
 import {
-  chunkList, compactList, deepCopy, deepEqual, listOrThrow, mergeInto, nilListPanic, sliceElems, sliceList, uniqList,
+  chunkList, compactList, deepCopy, deepEqual, DeepSet, listOrThrow, mergeInto, nilListPanic, sliceElems, sliceList, uniqList,
 } from './collections.js';
 import { atoi, empty, parseInt64, strslice, strval, toFloat64, toInt64, wrap64, INT64_MIN } from './conv.js';
 import * as crypto from './crypto.js';
@@ -464,7 +464,10 @@ export function sprigFuncs(opts: SprigOptions = {}): FuncMap {
   for (const n of ['uniq', 'mustUniq']) listOp(n, 'Cannot find uniq on type', uniqList);
   for (const n of ['without', 'mustWithout']) {
     add(vfn(n, ['any'], 'any', (list: unknown, ...omit: unknown[]) =>
-      listOrThrow(list, 'Cannot find without on type').filter((x) => !omit.some((o) => deepEqual(x, o)))));
+      {
+        const drop = new DeepSet(omit);
+        return listOrThrow(list, 'Cannot find without on type').filter((x) => !drop.has(x));
+      }));
   }
   for (const n of ['has', 'mustHas']) {
     add(fn(n, ['any', 'any'], (needle: unknown, haystack: unknown) => {
