@@ -7,6 +7,12 @@ import { empty } from './conv.js';
 
 type GoMap = Record<string, unknown>;
 
+/** Sets a map entry as plain data (a key like "__proto__" must not touch the prototype). */
+export function setKey(m: GoMap, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else m[k] = v;
+}
+
 /** The reflect.Kind name as Sprig's list errors print it. */
 export function kindName(v: unknown): string {
   return goKindName(v);
@@ -67,7 +73,7 @@ export function deepCopy(v: unknown): unknown {
   if (v instanceof Uint8Array) return new Uint8Array(v);
   if (isMap(v)) {
     const out: GoMap = {};
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
+    for (const k of Object.keys(v)) setKey(out, k, deepCopy(v[k]));
     return out;
   }
   return v === undefined ? null : v;
@@ -92,7 +98,7 @@ export function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
     const has = Object.prototype.hasOwnProperty.call(dst, key);
     const dv = has ? dst[key] : undefined;
     if (sv === null || sv === undefined) {
-      if (overwrite) dst[key] = null;
+      if (overwrite) setKey(dst, key, null);
       continue;
     }
     if (isMap(sv) || (typeof sv === 'object' && !Array.isArray(sv) && !(sv instanceof Uint8Array))) {
@@ -100,13 +106,13 @@ export function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
     } else if (Array.isArray(sv) || sv instanceof Uint8Array) {
       // mergo sets the slice only when overwriting or when the destination map is empty;
       // the final assignment below covers missing/empty destination values.
-      if (overwrite) dst[key] = sv;
+      if (overwrite) setKey(dst, key, sv);
     }
     if (has && !isEmptyValue(dv)) {
       if (Array.isArray(sv) || sv instanceof Uint8Array) continue;
       if (isMap(sv) && isMap(dv)) continue;
     }
-    if (overwrite || !has || isEmptyValue(dv)) dst[key] = sv;
+    if (overwrite || !has || isEmptyValue(dv)) setKey(dst, key, sv);
   }
 }
 

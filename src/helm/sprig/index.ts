@@ -9,7 +9,7 @@
 import { formatValue } from '../template/gofmt.js';
 import { GoTime, goKindName, goTypeName, isMap } from '../template/values.js';
 import {
-  chunkList, compactList, deepCopy, deepEqual, DeepSet, listOrThrow, mergeInto, nilListPanic, sliceElems, sliceList, uniqList,
+  chunkList, compactList, deepCopy, deepEqual, DeepSet, listOrThrow, setKey, mergeInto, nilListPanic, sliceElems, sliceList, uniqList,
 } from './collections.js';
 import { atoi, empty, parseInt64, strslice, strval, toFloat64, toInt64, wrap64, INT64_MIN } from './conv.js';
 import * as crypto from './crypto.js';
@@ -405,7 +405,7 @@ export function sprigFuncs(opts: SprigOptions = {}): FuncMap {
     const d: GoMap = {};
     for (let i = 0; i < v.length; i += 2) {
       const key = strval(v[i]);
-      Object.defineProperty(d, key, { value: i + 1 < v.length ? v[i + 1] : '', enumerable: true, writable: true, configurable: true });
+      setKey(d, key, i + 1 < v.length ? v[i + 1] : '');
     }
     return d;
   }));
@@ -413,7 +413,7 @@ export function sprigFuncs(opts: SprigOptions = {}): FuncMap {
   add(fn('get', ['map', 'string'], (d: GoMap | null, key: string) => (has(d, key) ? d![key] : '')));
   add(fn('set', ['map', 'string', 'any'], (d: GoMap | null, key: string, value: unknown) => {
     if (d === null) throw new Error('assignment to entry in nil map');
-    Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
+    setKey(d, key, value);
     return d;
   }));
   add(fn('unset', ['map', 'string'], (d: GoMap | null, key: string) => {
@@ -425,13 +425,13 @@ export function sprigFuncs(opts: SprigOptions = {}): FuncMap {
   add(vfn('keys', [], 'map', (...ds: (GoMap | null)[]) => ds.flatMap((d) => (d === null ? [] : Object.keys(d).sort()))));
   add(vfn('pick', ['map'], 'string', (d: GoMap | null, ...ks: string[]) => {
     const res: GoMap = {};
-    for (const k of ks) if (has(d, k)) res[k] = d![k];
+    for (const k of ks) if (has(d, k)) setKey(res, k, d![k]);
     return res;
   }));
   add(vfn('omit', ['map'], 'string', (d: GoMap | null, ...ks: string[]) => {
     const res: GoMap = {};
     const drop = new Set(ks);
-    if (d !== null) for (const k of Object.keys(d)) if (!drop.has(k)) res[k] = d[k];
+    if (d !== null) for (const k of Object.keys(d)) if (!drop.has(k)) setKey(res, k, d[k]);
     return res;
   }));
   add(vfn('merge', ['map'], 'map', (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeMaps(dst, srcs, false)));

@@ -81,3 +81,16 @@ test('deepCopy copies lists and maps recursively and keeps scalars', () => {
   assert.notEqual((c.a as unknown[])[1], v.a[1]);
   assert.equal(F.mustDeepCopy!(null), null);
 });
+
+test('keys named __proto__ are ordinary entries in merge, deepCopy, pick and omit', () => {
+  const src = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as M;
+  const out = merge({}, src);
+  assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  assert.deepEqual(Object.keys(out).sort(), ['__proto__', 'a']);
+  assert.equal(({} as M).polluted, undefined);
+  const copy = F.deepCopy!(src) as M;
+  assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+  assert.deepEqual(Object.keys(copy).sort(), ['__proto__', 'a']);
+  assert.deepEqual(Object.keys(F.pick!(src, '__proto__') as M), ['__proto__']);
+  assert.deepEqual(Object.keys(F.omit!(src, 'a') as M), ['__proto__']);
+});
