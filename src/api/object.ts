@@ -67,3 +67,15 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 export function apiVersionOf(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
+
+/** The JSON kind word Go's encoding/json uses in "cannot unmarshal X into ..." errors. */
+export function jsonKind(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string': return 'string';
+    case 'number': return 'number';
+    case 'boolean': return 'bool';
+    default: return 'object';
+  }
+}

@@ -7,7 +7,7 @@ import type { Store } from '../storage/interface.js';
 import { KeyExistsError } from '../storage/interface.js';
 import type { ResourceRegistry, ResourceInfo } from '../api/registry.js';
 import { errors, StatusError } from '../api/errors.js';
-import { deepClone, deepEqual, isPlainObject, parseApiVersion, apiVersionOf, type KubeObject } from '../api/object.js';
+import { deepClone, deepEqual, isPlainObject, parseApiVersion, apiVersionOf, jsonKind, type KubeObject } from '../api/object.js';
 import { schemaForKind } from '../api/schema.js';
 import { parseLabelSelector, parseFieldSelector, matchLabels, matchFields, checkFieldSelector, labelSelectorString } from '../api/selectors.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../api/patch/index.js';
@@ -317,7 +317,7 @@ export class RestHandler {
     obj.apiVersion = gv;
     obj.kind = expectKind;
     if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) {
-      throw errors.badRequest(`${expectKind} in version "${ri.version}" cannot be handled as a ${expectKind}: json: cannot unmarshal ${jsonType(obj.metadata)} into Go struct field ${expectKind}.metadata of type v1.ObjectMeta`);
+      throw errors.badRequest(`${expectKind} in version "${ri.version}" cannot be handled as a ${expectKind}: json: cannot unmarshal ${jsonKind(obj.metadata)} into Go struct field ${expectKind}.metadata of type v1.ObjectMeta`);
     }
   }
 
@@ -351,13 +351,19 @@ export class RestHandler {
     return checked.obj;
   }
 
+  /** Reads a full object from a POST or PUT body: decode, type meta, structural checks, namespace. */
+  private async readAdmitted(req: IncomingMessage, ri: RequestInfo, query: URLSearchParams, opts: WriteOptions): Promise<KubeObject> {
+    const raw = await this.readObject(req);
+    this.checkTypeMeta(raw, ri);
+    const obj = this.admit(ri, raw, query, opts);
+    this.checkNamespace(ri, obj);
+    return obj;
+  }
+
   private async create(req: IncomingMessage, res: ServerResponse, ri: RequestInfo, query: URLSearchParams, user: User): Promise<void> {
     void user;
     const opts = this.writeOptions(query, req);
-    let obj = await this.readObject(req);
-    this.checkTypeMeta(obj, ri);
-    obj = this.admit(ri, obj, query, opts);
-    this.checkNamespace(ri, obj);
+    const obj = await this.readAdmitted(req, ri, query, opts);
     const created = await this.createObject(ri, obj, opts);
     sendJson(res, 201, this.out(ri.info, created), warningHeaders(opts.warnings));
   }
@@ -408,10 +414,7 @@ export class RestHandler {
   private async replace(req: IncomingMessage, res: ServerResponse, ri: RequestInfo, query: URLSearchParams, user: User): Promise<void> {
     void user;
     const opts = this.writeOptions(query, req);
-    let obj = await this.readObject(req);
-    this.checkTypeMeta(obj, ri);
-    obj = this.admit(ri, obj, query, opts);
-    this.checkNamespace(ri, obj);
+    const obj = await this.readAdmitted(req, ri, query, opts);
     if (obj.metadata?.name && obj.metadata.name !== ri.name) {
       throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ri.name})`);
     }
@@ -761,7 +764,7 @@ export class RestHandler {
       const s = next as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
       const replicas = s.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
-        throw errors.badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${jsonType(replicas)} into Go struct field ScaleSpec.spec.replicas of type int32`);
+        throw errors.badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${jsonKind(replicas)} into Go struct field ScaleSpec.spec.replicas of type int32`);
       }
       if (replicas < 0) throw errors.invalid('Scale', 'autoscaling', ri.name!, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
       if (method === 'PUT' && s.metadata?.resourceVersion && s.metadata.resourceVersion !== current.metadata?.resourceVersion) {
@@ -853,12 +856,6 @@ function truncate(s: string): string {
   return s.length > 200 ? s.slice(0, 200) + '...' : s;
 }
 
-function jsonType(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'object';
-  return typeof v;
-}
 
 export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8');

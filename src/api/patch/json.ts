@@ -42,17 +42,7 @@ export function cloneJson<T>(v: T): T {
   return v;
 }
 
-/** The JSON kind word Go's encoding/json uses in "cannot unmarshal X into ..." errors. */
-export function jsonKind(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'string': return 'string';
-    case 'number': return 'number';
-    case 'boolean': return 'bool';
-    default: return 'object';
-  }
-}
+export { jsonKind } from '../object.js';
 
 /** Go's reflect type name of a decoded JSON value (as in "expected a X, but received a Y"). */
 export function goTypeName(v: unknown): string {

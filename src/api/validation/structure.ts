@@ -5,6 +5,7 @@
 //   Quantity/IntOrString/Time/[]byte go through their own decoders (and come back canonical);
 // - custom resources decode as unstructured JSON and are then pruned to their CRD's structural schema
 //   (x-kubernetes-preserve-unknown-fields, x-kubernetes-embedded-resource, typed ObjectMeta).
+import { jsonKind } from '../object.js';
 import type { StatusCause } from '../errors.js';
 import { StatusError } from '../errors.js';
 import { deepClone, isPlainObject } from '../object.js';
@@ -124,16 +125,6 @@ function goType(node: SchemaNode | undefined, owner?: string, prop?: string): st
   return 'interface {}';
 }
 
-function jsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'string': return 'string';
-    case 'number': return 'number';
-    case 'boolean': return 'bool';
-    default: return 'object';
-  }
-}
 
 function resolveNode(node: SchemaNode | undefined): SchemaNode | undefined {
   let cur = node;
