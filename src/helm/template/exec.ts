@@ -18,7 +18,7 @@ import { ExecError } from './errors.js';
 import { signatureOf, valueParam, type ExecContext, type Param } from './funcs.js';
 import { fmtTypeName, formatValue } from './gofmt.js';
 import type { TemplateSet } from './set.js';
-import { quote, utf8Bytes } from './strconv.js';
+import { quote } from './strconv.js';
 import { isMap, sortedKeys, truthy } from './values.js';
 
 /**
@@ -43,6 +43,7 @@ export interface Env {
 }
 
 const MISSING: unique symbol = Symbol('missing');
+/** The value piped into a command from the previous one, or MISSING. */
 type Final = unknown;
 
 const enum Flow {
@@ -95,10 +96,20 @@ function isStructLike(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !isMap(v);
 }
 
-function methodOf(v: Record<string, unknown>, name: string): ((...args: unknown[]) => unknown) | undefined {
-  if (name === 'constructor' || name in Object.prototype) return undefined;
-  const m = v[name];
-  return typeof m === 'function' ? (m as (...args: unknown[]) => unknown) : undefined;
+/**
+ * A method of a value: a function-valued property of an object whose prototype is not a plain one
+ * (class instances, or Array subclasses standing for Go named slice types such as VersionSet).
+ * Plain maps and slices have no methods.
+ */
+function methodOf(v: object, name: string): ((...args: unknown[]) => unknown) | undefined {
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null || proto === Array.prototype || name === 'constructor') return undefined;
+  const m = (v as Record<string, unknown>)[name];
+  if (typeof m !== 'function') return undefined;
+  const builtinMember = (Object.prototype as unknown as Record<string, unknown>)[name] === m ||
+    (Array.prototype as unknown as Record<string, unknown>)[name] === m ||
+    (Uint8Array.prototype as unknown as Record<string, unknown>)[name] === m;
+  return builtinMember ? undefined : (m as (...args: unknown[]) => unknown);
 }
 
 function isHexInt(s: string): boolean {
@@ -345,7 +356,6 @@ export class State implements ExecContext {
       case 'bool': return first.value;
       case 'dot': return dot;
       case 'nil': this.errorf('nil is not a command');
-      // eslint-disable-next-line no-fallthrough
       case 'number': return this.idealConstant(first);
       case 'string': return first.text;
     }
@@ -417,7 +427,7 @@ export class State implements ExecContext {
     }
     const typ = recvIface ? 'interface {}' : fmtTypeName(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    if (isStructLike(receiver)) {
+    if (typeof receiver === 'object') {
       const m = methodOf(receiver, fieldName);
       if (m) {
         this.resultIface = true;
@@ -438,7 +448,6 @@ export class State implements ExecContext {
           return null;
         case 'error':
           this.errorf(`map has no entry for key ${quote(fieldName)}`);
-        // eslint-disable-next-line no-fallthrough
         default:
           return undefined;
       }
@@ -539,7 +548,6 @@ export class State implements ExecContext {
         if (p === null || p.kind === 'value') return undefined;
         if (p.kind === 'any' || p.kind === 'slice' || p.kind === 'map') return null;
         this.errorf(`cannot assign nil to ${p.goName}`);
-      // eslint-disable-next-line no-fallthrough
       case 'field': return this.validateType(this.evalFieldNode(dot, dotIface, n, [n], MISSING), p);
       case 'variable': return this.validateType(this.evalVariableNode(dot, dotIface, n, null, MISSING), p);
       case 'pipe': return this.validateType(this.evalPipeline(dot, dotIface, n), p);
@@ -551,19 +559,15 @@ export class State implements ExecContext {
       case 'bool':
         if (n.kind === 'bool') return n.value;
         this.errorf(`expected bool; found ${nodeString(n)}`);
-      // eslint-disable-next-line no-fallthrough
       case 'float64':
         if (n.kind === 'number' && n.isFloat) return n.float64;
         this.errorf(`expected float; found ${nodeString(n)}`);
-      // eslint-disable-next-line no-fallthrough
       case 'int':
         if (n.kind === 'number' && n.isInt) return n.int64;
         this.errorf(`expected integer; found ${nodeString(n)}`);
-      // eslint-disable-next-line no-fallthrough
       case 'string':
         if (n.kind === 'string') return n.text;
         this.errorf(`expected string; found ${nodeString(n)}`);
-      // eslint-disable-next-line no-fallthrough
       case 'any': case 'value':
         return this.evalEmptyInterface(n);
     }

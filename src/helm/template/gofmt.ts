@@ -66,12 +66,12 @@ export function fmtTypeName(v: unknown): string {
     case 'function': return 'func(...interface {}) (interface {}, error)';
     case 'symbol': return 'interface {}';
   }
-  if (Array.isArray(v)) return '[]interface {}';
-  if (v instanceof Uint8Array) return '[]uint8';
-  if (v instanceof GoTime) return 'time.Time';
   if (isMap(v)) return 'map[string]interface {}';
   const named = (v as { goType?: unknown }).goType;
   if (typeof named === 'string') return named;
+  if (Array.isArray(v)) return '[]interface {}';
+  if (v instanceof Uint8Array) return '[]uint8';
+  if (v instanceof GoTime) return 'time.Time';
   if (v instanceof Error) return '*errors.errorString';
   const ctor = (v as { constructor?: { name?: string } }).constructor;
   return ctor?.name ? `*${ctor.name}` : 'interface {}';

@@ -11,6 +11,14 @@ class Files {
 }
 goFunc(['string'], Files.prototype.Get);
 
+class VersionSet extends Array<string> {
+  readonly goType = 'chartutil.VersionSet';
+  Has(v: string): boolean {
+    return this.includes(v);
+  }
+}
+goFunc(['string'], VersionSet.prototype.Has);
+
 class Metadata {
   readonly goType = '*chart.Metadata';
   constructor(readonly Name: string, readonly Version: string) {}
@@ -25,6 +33,7 @@ const data = {
   Release: { Name: 'rel', Namespace: 'ns' },
   Files: new Files({ 'a.txt': 'A!' }),
   Chart: new Metadata('mychart', '1.0.0'),
+  Capabilities: { APIVersions: VersionSet.from(['v1', 'apps/v1']) },
   n: 3n,
   fn: () => 'called',
   add: (a: bigint, b: bigint) => a + b,
@@ -181,6 +190,11 @@ check('fields and maps', [
   ['{{ with .Chart }}{{ .Nope }}{{ end }}', { err: 'template: t:1:20: executing "t" at <.Nope>: can\'t evaluate field Nope in type *chart.Metadata' }],
   ['{{ .Chart.Name 1 }}', { err: 'template: t:1:9: executing "t" at <.Chart.Name>: Name has arguments but cannot be invoked as function' }],
   ['{{ .Files.Get "a.txt" }}', 'A!'],
+  ['{{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "x/v1" }}', 'true false'],
+  ['{{ range .Capabilities.APIVersions }}{{ . }};{{ end }}{{ len .Capabilities.APIVersions }}', 'v1;apps/v1;2'],
+  ['{{ .Capabilities.APIVersions.length }}', { err: 'template: t:1:16: executing "t" at <.Capabilities.APIVersions.length>: can\'t evaluate field length in type interface {}' }],
+  ['{{ .Values.list.map }}', { err: 'template: t:1:10: executing "t" at <.Values.list.map>: can\'t evaluate field map in type interface {}' }],
+  ['{{ .Values.m.toString }}', '<no value>'],
   ['{{ "a.txt" | .Files.Get }}', 'A!'],
   ['{{ .Files.Get }}', { err: 'template: t:1:9: executing "t" at <.Files.Get>: wrong number of args for Get: want 1 got 0' }],
   ['{{ .Files.Get 1 }}', { err: 'template: t:1:14: executing "t" at <1>: expected string; found 1' }],
