@@ -1,5 +1,8 @@
 // Builders of Node and Pod objects for the scheduler's tests and benchmarks.
 import type { Affinity, Container, Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { PodInfo } from './podinfo.js';
+import type { Snapshot } from './snapshot.js';
+import { CycleState, type Plugin, type Status } from './types.js';
 
 export interface NodeSpec {
   cpu?: string;
@@ -90,4 +93,27 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Runs one plugin's PreFilter then Filter for a pod on a node of the snapshot (Skip: passes). */
+export function runFilter(plugin: Plugin, pod: Pod, nodeName: string, snapshot: Snapshot): Status | undefined {
+  const state = new CycleState();
+  const pi = new PodInfo(pod);
+  const pre = plugin.preFilter?.(state, pi, snapshot);
+  if (pre?.status?.code === 'Skip') return undefined;
+  if (pre?.status) return pre.status;
+  const node = snapshot.get(nodeName);
+  if (!node) throw new Error(`no node ${nodeName}`);
+  return plugin.filter?.(state, pi, node);
+}
+
+/** Runs one plugin's PreScore, Score and NormalizeScore over the snapshot's nodes (Skip: undefined). */
+export function runScore(plugin: Plugin, pod: Pod, snapshot: Snapshot, normalize = true): number[] | undefined {
+  const state = new CycleState();
+  const pi = new PodInfo(pod);
+  const nodes = snapshot.nodes;
+  if (plugin.preScore?.(state, pi, nodes, snapshot)?.code === 'Skip') return undefined;
+  const scores = nodes.map((n) => plugin.score!(state, pi, n));
+  if (normalize) plugin.normalizeScore?.(state, pi, nodes, scores);
+  return scores;
 }
