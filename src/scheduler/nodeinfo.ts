@@ -7,9 +7,23 @@ import { DEFAULT_BIND_ALL_HOST_IP, type HostPort, type Labels, type PodInfo } fr
 
 const NO_TAINTS: readonly Taint[] = [];
 
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+export const LABEL_REGION = 'topology.kubernetes.io/region';
+const LABEL_ZONE_BETA = 'failure-domain.beta.kubernetes.io/zone';
+const LABEL_REGION_BETA = 'failure-domain.beta.kubernetes.io/region';
+
+/** utilnode.GetZoneKey: "region:\0:zone", or "" when the node has neither label. */
+export function zoneKey(labels: Labels): string {
+  const zone = labels[LABEL_ZONE] ?? labels[LABEL_ZONE_BETA] ?? '';
+  const region = labels[LABEL_REGION] ?? labels[LABEL_REGION_BETA] ?? '';
+  return zone === '' && region === '' ? '' : `${region}:\0:${zone}`;
+}
+
 export class NodeInfo {
   node: Node | undefined;
   labels: Labels = {};
+  /** The node's zone key (region and zone labels), "" without them. */
+  zone = '';
   taints: readonly Taint[] = NO_TAINTS;
   unschedulable = false;
   allocatable: Resources = emptyResources();
@@ -32,6 +46,7 @@ export class NodeInfo {
   setNode(node: Node | undefined): void {
     this.node = node;
     this.labels = node?.metadata?.labels ?? {};
+    this.zone = zoneKey(this.labels);
     this.taints = node?.spec?.taints ?? NO_TAINTS;
     this.unschedulable = !!node?.spec?.unschedulable;
     const a = nodeAllocatable(node?.status?.allocatable);
@@ -95,6 +110,7 @@ export class NodeInfo {
     const c = new NodeInfo(this.name);
     c.node = this.node;
     c.labels = this.labels;
+    c.zone = this.zone;
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;

@@ -96,3 +96,15 @@ test('a clone of a NodeInfo is independent', () => {
   assert.equal(n1.requested.milliCPU, 1000);
   assert.equal(n1.usedPorts.size, 1);
 });
+
+test('nodes are listed zone by zone in turn, so a sample of them sees every zone', () => {
+  const z = (zone: string) => ({ labels: { 'topology.kubernetes.io/zone': zone } });
+  const s = Snapshot.from([makeNode('a1', z('a')), makeNode('a2', z('a')), makeNode('a3', z('a')), makeNode('b1', z('b')), makeNode('c1', z('c')), makeNode('b2', z('b'))]);
+  assert.deepEqual(s.nodes.map((n) => n.name), ['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
+  // a2 moves to zone c; zones keep the order in which their first node was added (a, c, b now).
+  s.setNode(makeNode('a2', z('c')));
+  assert.deepEqual(s.nodes.map((n) => n.name), ['a1', 'a2', 'b1', 'a3', 'c1', 'b2']);
+  s.removeNode('b1');
+  assert.deepEqual(s.nodes.map((n) => n.name), ['a1', 'a2', 'b2', 'a3', 'c1']);
+  assert.equal(s.numNodes, 5);
+});

@@ -14,9 +14,11 @@ interface PodState {
 
 export class Snapshot {
   private readonly infos = new Map<string, NodeInfo>();
-  /** NodeInfos that have a Node object, in a stable order for round-robin evaluation. */
-  private readonly list: NodeInfo[] = [];
-  private readonly listIndex = new Map<string, number>();
+  /** NodeInfos that have a Node object, in the order their nodes were added. */
+  private readonly present = new Map<string, NodeInfo>();
+  /** `present` interleaved by zone (kube-scheduler's nodeTree order), rebuilt when stale. */
+  private list: NodeInfo[] = [];
+  private listStale = false;
   private readonly podStates = new Map<string, PodState>();
   /**
    * Pods (by UID) with a required anti-affinity term on a topology wider than one node (any key but
@@ -37,13 +39,31 @@ export class Snapshot {
     return s;
   }
 
-  /** Nodes that exist (have a Node object). */
+  /**
+   * Nodes that exist (have a Node object), zones interleaved — one node of each zone in turn — so
+   * that evaluating only a share of the nodes still sees every zone.
+   */
   get nodes(): readonly NodeInfo[] {
+    if (this.listStale) this.rebuildList();
     return this.list;
   }
 
   get numNodes(): number {
-    return this.list.length;
+    return this.present.size;
+  }
+
+  private rebuildList(): void {
+    const byZone = new Map<string, NodeInfo[]>();
+    for (const ni of this.present.values()) {
+      let zone = byZone.get(ni.zone);
+      if (!zone) byZone.set(ni.zone, (zone = []));
+      zone.push(ni);
+    }
+    const zones = [...byZone.values()];
+    const list: NodeInfo[] = [];
+    for (let i = 0; list.length < this.present.size; i++) for (const z of zones) if (i < z.length) list.push(z[i]);
+    this.list = list;
+    this.listStale = false;
   }
 
   get(nodeName: string): NodeInfo | undefined {
@@ -58,10 +78,13 @@ export class Snapshot {
     const name = node.metadata?.name ?? '';
     let ni = this.infos.get(name);
     if (!ni) this.infos.set(name, (ni = new NodeInfo(name)));
+    const zone = ni.zone;
     ni.setNode(node);
-    if (!this.listIndex.has(name)) {
-      this.listIndex.set(name, this.list.length);
-      this.list.push(ni);
+    if (!this.present.has(name)) {
+      this.present.set(name, ni);
+      this.listStale = true;
+    } else if (ni.zone !== zone) {
+      this.listStale = true;
     }
     return ni;
   }
@@ -69,15 +92,7 @@ export class Snapshot {
   removeNode(name: string): void {
     const ni = this.infos.get(name);
     if (!ni) return;
-    const i = this.listIndex.get(name);
-    if (i !== undefined) {
-      const last = this.list.pop()!;
-      if (last !== ni) {
-        this.list[i] = last;
-        this.listIndex.set(last.name, i);
-      }
-      this.listIndex.delete(name);
-    }
+    if (this.present.delete(name)) this.listStale = true;
     // Pods still bound to a deleted node keep counting until they are deleted themselves.
     if (ni.podCount > 0) ni.setNode(undefined); else this.infos.delete(name);
   }

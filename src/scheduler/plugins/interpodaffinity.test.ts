@@ -20,7 +20,7 @@ const cluster = () => Snapshot.from([
 ]);
 
 function fits(pod: ReturnType<typeof makePod>, s: Snapshot): string[] {
-  return s.nodes.filter((n) => !runFilter(InterPodAffinity, pod, n.name, s)).map((n) => n.name);
+  return s.nodes.filter((n) => !runFilter(InterPodAffinity, pod, n.name, s)).map((n) => n.name).sort();
 }
 
 test('required anti-affinity on hostname keeps replicas apart', () => {

@@ -5,21 +5,9 @@
 // weight 2/3 — the formula of kube-scheduler's former SelectorSpread plugin, with "pods matching the
 // selectors of the pod's services and controllers" simplified to "pods with the same controller".
 import type { NodeInfo } from '../nodeinfo.js';
-import type { Labels } from '../podinfo.js';
 import { MAX_NODE_SCORE, SKIP, type Plugin } from '../types.js';
 
-export const LABEL_ZONE = 'topology.kubernetes.io/zone';
-export const LABEL_REGION = 'topology.kubernetes.io/region';
-const LABEL_ZONE_BETA = 'failure-domain.beta.kubernetes.io/zone';
-const LABEL_REGION_BETA = 'failure-domain.beta.kubernetes.io/region';
 const ZONE_WEIGHTING = 2 / 3;
-
-/** utilnode.GetZoneKey: "region:\0:zone", or "" when the node has neither label. */
-export function zoneKey(labels: Labels): string {
-  const zone = labels[LABEL_ZONE] ?? labels[LABEL_ZONE_BETA] ?? '';
-  const region = labels[LABEL_REGION] ?? labels[LABEL_REGION_BETA] ?? '';
-  return zone === '' && region === '' ? '' : `${region}:\0:${zone}`;
-}
 
 export const SelectorSpread: Plugin = {
   name: 'SelectorSpread',
@@ -35,7 +23,7 @@ export const SelectorSpread: Plugin = {
     const zones: string[] = new Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) {
       if (scores[i] > maxByNode) maxByNode = scores[i];
-      zones[i] = zoneKey(nodes[i].labels);
+      zones[i] = nodes[i].zone;
       if (zones[i]) byZone.set(zones[i], (byZone.get(zones[i]) ?? 0) + scores[i]);
     }
     let maxByZone = 0;
