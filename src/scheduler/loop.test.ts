@@ -58,7 +58,7 @@ test('a burst of pods spreads over the nodes because each placement is assumed a
   assert.deepEqual([...perNode.values()], [2, 2, 2]);
   assert.equal(loop.stats.scheduled, 6);
   const ev = api.events.find((e) => e.pod === 'p0')!;
-  assert.deepEqual(ev, { pod: 'p0', type: 'Normal', reason: 'Scheduled', action: 'Binding', message: `Successfully assigned default/p0 to ${api.bindings.get('p0')}` });
+  assert.deepEqual(ev, { pod: 'p0', type: 'Normal', reason: 'Scheduled', message: `Successfully assigned default/p0 to ${api.bindings.get('p0')}` });
   // The informer then reports the pods bound: confirmed, not double-counted.
   for (let i = 0; i < 6; i++) loop.onPodUpdate(bound(makePod(`p${i}`, { cpu: '500m' }), api.bindings.get(`p${i}`)!), makePod(`p${i}`, { cpu: '500m' }));
   assert.equal(loop.snapshot.numPods, 6);
@@ -73,7 +73,7 @@ test('an unschedulable pod gets the condition and event, and is retried when a n
   await loop.whenIdle();
   const msg = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
   assert.deepEqual(api.conditions.get('big'), { type: 'PodScheduled', status: 'False', lastTransitionTime: '2024-05-01T10:00:00Z', reason: 'Unschedulable', message: msg });
-  assert.deepEqual(api.events, [{ pod: 'big', type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', message: msg }]);
+  assert.deepEqual(api.events, [{ pod: 'big', type: 'Warning', reason: 'FailedScheduling', message: msg }]);
   assert.equal(loop.stats.unschedulable, 1);
   // Our own status write comes back through the informer: a status-only change retries nothing.
   const withStatus: Pod = { ...makePod('big', { cpu: '2' }), status: { conditions: [api.conditions.get('big')!] } };

@@ -26,7 +26,6 @@ export interface SchedulerApi extends BindHandle {
 export interface SchedulerEvent {
   type: 'Normal' | 'Warning';
   reason: string;
-  action: string;
   message: string;
 }
 
@@ -287,7 +286,7 @@ export class SchedulerLoop {
       this.stats.scheduled++;
       this.queue.done(qp);
       if (this.opts.recordScheduledEvents ?? true) {
-        this.write('recording Scheduled event', this.api.recordEvent(info.pod, { type: 'Normal', reason: 'Scheduled', action: 'Binding', message: `Successfully assigned ${info.namespace}/${info.name} to ${nodeName}` }));
+        this.write('recording Scheduled event', this.api.recordEvent(info.pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${info.namespace}/${info.name} to ${nodeName}` }));
       }
     } catch (err) {
       this.snapshot.forgetPod(info.uid);
@@ -311,7 +310,7 @@ export class SchedulerLoop {
     if (!this.queue.isCurrent(qp)) return;
     if (plugins) this.queue.addUnschedulable(qp, plugins); else this.queue.addBackoff(qp);
     const pod = qp.pod;
-    this.write('recording FailedScheduling event', this.api.recordEvent(pod, { type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', message: truncateEventMessage(message) }));
+    this.write('recording FailedScheduling event', this.api.recordEvent(pod, { type: 'Warning', reason: 'FailedScheduling', message: truncateEventMessage(message) }));
     this.setCondition(pod, reason, message);
   }
 
