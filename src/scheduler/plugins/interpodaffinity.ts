@@ -31,7 +31,7 @@ class Counts extends Map<string, number> {
     if (n === 0) this.delete(k); else this.set(k, n);
   }
 
-  has2(topologyKey: string, value: string): boolean {
+  hasAny(topologyKey: string, value: string): boolean {
     return (this.get(`${topologyKey}\0${value}`) ?? 0) > 0;
   }
 }
@@ -86,7 +86,7 @@ function satisfiesAffinity(s: State, node: NodeInfo): boolean {
   for (const t of terms) {
     const v = node.labels[t.topologyKey];
     if (v === undefined) return false;
-    if (!s.affinity.has2(t.topologyKey, v)) podsExist = false;
+    if (!s.affinity.hasAny(t.topologyKey, v)) podsExist = false;
   }
   // The first pod of a group with affinity to itself may go anywhere the topology labels exist.
   return podsExist || (s.affinity.size === 0 && matchesAll(terms, s.pod, s.ns));
@@ -96,7 +96,7 @@ function satisfiesAntiAffinity(s: State, node: NodeInfo): boolean {
   if (s.anti.size > 0) {
     for (const t of s.topologyAnti) {
       const v = node.labels[t.topologyKey];
-      if (v !== undefined && s.anti.has2(t.topologyKey, v)) return false;
+      if (v !== undefined && s.anti.hasAny(t.topologyKey, v)) return false;
     }
   }
   if (s.hostnameAnti.length && node.labels[LABEL_HOSTNAME] !== undefined) {
@@ -107,7 +107,7 @@ function satisfiesAntiAffinity(s: State, node: NodeInfo): boolean {
 
 function satisfiesExistingAntiAffinity(s: State, node: NodeInfo): boolean {
   if (s.existingAnti.size > 0) {
-    for (const k in node.labels) if (s.existingAnti.has2(k, node.labels[k])) return false;
+    for (const k in node.labels) if (s.existingAnti.hasAny(k, node.labels[k])) return false;
   }
   if (node.podsWithRequiredAntiAffinity.size && node.labels[LABEL_HOSTNAME] !== undefined) {
     for (const other of node.podsWithRequiredAntiAffinity.values()) {
