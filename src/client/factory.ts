@@ -28,7 +28,9 @@ export class InformerFactory {
     return inf as unknown as Informer<T>;
   }
 
+  /** Starts every informer requested so far (and later ones on request); calling it again is harmless. */
   start(): void {
+    if (this.started) return;
     this.started = true;
     for (const i of this.informers.values()) i.start();
   }
