@@ -6,8 +6,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensurePki, newToken } from '../apiserver/pki.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { KubeClient } from '../client/client.js';
-import { GarbageCollector } from '../controllers/garbagecollector/index.js';
-import { NamespaceController } from '../controllers/namespace/index.js';
+import { ControllerManager } from '../controllers/manager.js';
 
 export interface UpOptions {
   dataDir: string;
@@ -40,8 +39,8 @@ export async function up(opts: UpOptions): Promise<void> {
   const url = `https://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${server.port}`;
   // The controller manager's loops talk to the API server like any other client.
   const client = new KubeClient({ server: url, token: adminToken, ca: pki.caCertPem, userAgent: 'timonel-controller-manager' });
-  const controllers = [new GarbageCollector(client), new NamespaceController(client)];
-  await Promise.all(controllers.map((c) => c.start()));
+  const controllers = new ControllerManager(client, { caPem: pki.caCertPem });
+  await controllers.start();
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   const tmp = kubeconfigPath + '.tmp';
   writeFileSync(tmp, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token: adminToken }), { mode: 0o600 });
@@ -56,7 +55,7 @@ export async function up(opts: UpOptions): Promise<void> {
     stopping = true;
     console.log(`timonel: ${signal} received, stopping`);
     try {
-      for (const c of controllers) c.stop();
+      controllers.stop();
       client.close();
       await server.stop();
       await store.close();

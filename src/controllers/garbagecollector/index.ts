@@ -6,7 +6,8 @@ import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
 import { parseApiVersion } from '../../api/object.js';
 import type { KubeClient, ResourceRef } from '../../client/client.js';
-import { Informer } from '../../client/informer.js';
+import type { Informer } from '../../client/informer.js';
+import type { InformerFactory } from '../../client/factory.js';
 import { WorkQueue } from '../../client/workqueue.js';
 
 type Ref = ResourceRef & { kind: string; verbs: string[] };
@@ -24,10 +25,14 @@ export class GarbageCollector {
   private kinds = new Map<string, Ref>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly client: KubeClient) {}
+  private readonly client: KubeClient;
+
+  constructor(private readonly factory: InformerFactory) {
+    this.client = factory.client;
+  }
 
   async start(): Promise<void> {
-    await this.sync();
+    await this.sync(true);
     this.timer = setInterval(() => void this.sync().catch(() => undefined), 10_000);
     this.queue.run(4, (uid) => this.reconcile(uid), (key, err) => console.error(`garbage collector: ${key}: ${(err as Error).message}`));
   }
@@ -35,26 +40,26 @@ export class GarbageCollector {
   stop(): void {
     clearInterval(this.timer);
     this.queue.shutdown();
-    for (const i of this.informers.values()) i.stop();
   }
 
   /** Follows the served resources (CRDs come and go). */
-  private async sync(): Promise<void> {
+  private async sync(first = false): Promise<void> {
     const resources = await this.client.discover();
     for (const r of resources) {
       if (!r.verbs.includes('list') || !r.verbs.includes('watch') || !r.verbs.includes('delete')) continue;
       this.kinds.set(`${r.group}/${r.kind}`, r);
       const id = `${r.group}/${r.resource}`;
       if (this.informers.has(id)) continue;
-      const inf = new Informer(this.client, r);
+      const inf = this.factory.informer(r);
       inf.on({
         add: (o) => this.observe(r, o),
         update: (o) => this.observe(r, o),
         delete: (o) => this.forgetObj(o),
       });
       this.informers.set(id, inf);
-      inf.start();
     }
+    // The factory starts informers requested after it started; the first time, it may not have.
+    if (first) this.factory.start();
     await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
   }
 

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
 import type { KubeClient, ResourceRef } from '../../client/client.js';
-import { Informer } from '../../client/informer.js';
+import type { Informer } from '../../client/informer.js';
+import { R, type InformerFactory } from '../../client/factory.js';
 import { WorkQueue } from '../../client/workqueue.js';
 
 const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false };
@@ -12,8 +13,11 @@ export class NamespaceController {
   private informer: Informer;
   private queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 10_000 });
 
-  constructor(private readonly client: KubeClient) {
-    this.informer = new Informer(client, NAMESPACES);
+  private readonly client: KubeClient;
+
+  constructor(factory: InformerFactory) {
+    this.client = factory.client;
+    this.informer = factory.informer(R.namespaces);
   }
 
   async start(): Promise<void> {
@@ -21,14 +25,12 @@ export class NamespaceController {
       add: (ns) => { if (ns.metadata?.deletionTimestamp) this.queue.add(ns.metadata.name!); },
       update: (ns) => { if (ns.metadata?.deletionTimestamp) this.queue.add(ns.metadata.name!); },
     });
-    this.informer.start();
     await this.informer.waitForSync();
     this.queue.run(2, (name) => this.reconcile(name), (key, err) => console.error(`namespace controller: ${key}: ${(err as Error).message}`));
   }
 
   stop(): void {
     this.queue.shutdown();
-    this.informer.stop();
   }
 
   private async reconcile(name: string): Promise<void | { requeueAfterMs: number }> {

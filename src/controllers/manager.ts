@@ -1,0 +1,84 @@
+// The controller manager: every controller of the cluster on one shared informer factory, running
+// only while this process holds the `kube-controller-manager` lease (so several servers may run it
+// and exactly one acts).
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { KubeClient } from '../client/client.js';
+import { InformerFactory } from '../client/factory.js';
+import { LeaderElector } from '../client/leaderelection/index.js';
+import { GarbageCollector } from './garbagecollector/index.js';
+import { NamespaceController } from './namespace/index.js';
+import { ReplicaSetController } from './replicaset/index.js';
+import { DeploymentController } from './deployment/index.js';
+import { JobController } from './job/index.js';
+import { CronJobController } from './cronjob/index.js';
+import { ServiceAccountController } from './serviceaccount/index.js';
+import { RootCACertPublisher } from './serviceaccount/rootca.js';
+import { EndpointsController } from './endpoints/endpoints.js';
+import { EndpointSliceController } from './endpoints/endpointslice.js';
+
+export interface Controller {
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export interface ControllerManagerOptions {
+  /** cluster CA (published in every namespace as kube-root-ca.crt) */
+  caPem: string;
+  /** campaign for the lease before acting (default true) */
+  leaderElect?: boolean;
+  identity?: string;
+  /** extra controllers (or overrides of options), e.g. node lifecycle timings in tests */
+  extra?: (factory: InformerFactory) => Controller[];
+}
+
+export class ControllerManager {
+  private factory: InformerFactory | undefined;
+  private controllers: Controller[] = [];
+  private elector: LeaderElector | undefined;
+
+  constructor(private readonly client: KubeClient, private readonly opts: ControllerManagerOptions) {}
+
+  async start(): Promise<void> {
+    if (this.opts.leaderElect === false) return this.run();
+    this.elector = new LeaderElector(this.client, {
+      namespace: 'kube-system',
+      name: 'kube-controller-manager',
+      identity: this.opts.identity ?? `${hostname()}_${randomUUID()}`,
+      onStartedLeading: () => { void this.run().catch((err) => console.error('controller manager: failed to start:', err)); },
+      onStoppedLeading: () => this.halt(),
+    });
+    void this.elector.run();
+  }
+
+  private async run(): Promise<void> {
+    const factory = (this.factory = new InformerFactory(this.client));
+    this.controllers = [
+      new GarbageCollector(factory),
+      new NamespaceController(factory),
+      new ReplicaSetController(factory),
+      new DeploymentController(factory),
+      new JobController(factory),
+      new CronJobController(factory),
+      new ServiceAccountController(factory),
+      new RootCACertPublisher(factory, this.opts.caPem),
+      new EndpointsController(factory),
+      new EndpointSliceController(factory),
+      ...(this.opts.extra?.(factory) ?? []),
+    ];
+    factory.start();
+    await Promise.all(this.controllers.map((c) => c.start()));
+  }
+
+  private halt(): void {
+    for (const c of this.controllers) c.stop();
+    this.controllers = [];
+    this.factory?.stop();
+    this.factory = undefined;
+  }
+
+  stop(): void {
+    this.elector?.stop();
+    this.halt();
+  }
+}
