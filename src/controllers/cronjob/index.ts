@@ -107,7 +107,7 @@ export class CronJobController {
   async reconcile(key: string): Promise<void | { requeueAfterMs?: number }> {
     const cached = this.cronjobs.get(key);
     if (!cached) return;
-    const cj = deepClone(cached) as MutableCronJob;
+    const cj = { ...deepClone(cached), apiVersion: 'batch/v1', kind: 'CronJob' } as MutableCronJob;
     cj.status ??= {};
     const jobs = this.jobIndex.owned(cj.metadata!.uid!);
     const cleaned = await this.cleanupFinishedJobs(cj, jobs);

@@ -206,7 +206,7 @@ export class JobController {
       for (const p of this.podIndex.owned(cached.metadata!.uid!)) this.maybeOrphan(p);
       return;
     }
-    const job = deepClone(cached) as MutableJob;
+    const job = { ...deepClone(cached), apiVersion: 'batch/v1', kind: 'Job' } as MutableJob;
     job.status ??= {};
     job.status.uncountedTerminatedPods ??= {};
     const now = this.clock.now();

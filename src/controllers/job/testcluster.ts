@@ -10,7 +10,6 @@ import { ApiServer } from '../../apiserver/server.js';
 import { ensurePki, newToken } from '../../apiserver/pki.js';
 import { KubeClient } from '../../client/client.js';
 import { InformerFactory, R } from '../../client/factory.js';
-import { GarbageCollector } from '../garbagecollector/index.js';
 import { rfc3339 } from './controllerutil.js';
 
 export interface TestCluster {
@@ -20,8 +19,7 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-/** `gc: true` also runs the garbage collector (owner deletion, foreground propagation). */
-export async function startTestCluster(opts: { gc?: boolean } = {}): Promise<TestCluster> {
+export async function startTestCluster(): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'timonel-ctrl-'));
   const pki = await ensurePki(join(dir, 'pki'));
   const token = newToken();
@@ -37,12 +35,9 @@ export async function startTestCluster(opts: { gc?: boolean } = {}): Promise<Tes
   await server.start();
   const client = new KubeClient({ server: `https://127.0.0.1:${server.port}`, token, ca: pki.caCertPem, userAgent: 'controller-test' });
   const factory = new InformerFactory(client);
-  const gc = opts.gc ? new GarbageCollector(client) : undefined;
-  await gc?.start();
   return {
     client, factory, server,
     async stop() {
-      gc?.stop();
       factory.stop();
       client.close();
       await server.stop();
