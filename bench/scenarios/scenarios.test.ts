@@ -1,0 +1,44 @@
+// The built scenarios, run small against real servers: they must produce sane, complete numbers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScenarios } from '../lib/runner.js';
+import { machineInfo } from '../lib/machine.js';
+import { apiScenario, eventResourceVersion } from './api.js';
+import { storeScenario } from './store.js';
+import { footprintScenario } from './footprint.js';
+
+test('watch lines: the object resourceVersion is found', () => {
+  assert.equal(eventResourceVersion('{"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"a","resourceVersion":"1234","uid":"x"}}}'), '1234');
+  assert.equal(eventResourceVersion('{"type":"ADDED","object":{}}'), undefined);
+});
+
+test('api, store and footprint scenarios run small and report every row', { timeout: 180_000 }, async () => {
+  const params = new Map([
+    ['api', new Map([['clients', '4'], ['duration', '1'], ['warmup', '0.2'], ['list-sizes', '20,60'], ['list-duration', '0.5'], ['watchers', '12'], ['watch-rate', '40'], ['watch-duration', '0.5']])],
+    ['store', new Map([['clients', '3'], ['duration', '0.5'], ['warmup', '0.1']])],
+    ['footprint', new Map([['starts', '1'], ['settle', '0'], ['idle', '1']])],
+  ]);
+  const recs = await runScenarios([apiScenario, storeScenario, footprintScenario], { size: 1, params, machine: machineInfo(), log: () => {} });
+  for (const r of recs) assert.equal(r.status, 'ok', `${r.name}: ${r.reason}`);
+  const [api, store, footprint] = recs;
+
+  const crud = api.sections.find((s) => s.title.startsWith('CRUD'))!;
+  assert.equal(crud.rows.length, 11);
+  for (const row of crud.rows) assert.ok((row.count as number) > 0 && (row.p99 as number) >= (row.p50 as number), JSON.stringify(row));
+  const list = api.sections.find((s) => s.title.startsWith('LIST'))!;
+  assert.deepEqual(list.rows.map((r) => r.pods), [20, 60]);
+  const watch = api.sections.find((s) => s.title.startsWith('Watch'))!;
+  assert.equal(watch.rows[0].events, 20 * 12);
+  assert.ok((watch.rows[0].lagP50 as number) > 0);
+
+  const writes = store.sections[0];
+  assert.deepEqual(writes.rows.map((r) => `${r.backend} ${r.verb}`), ['sqlite create', 'sqlite update', 'sqlite delete']);
+  for (const r of writes.rows) assert.ok((r.directPerSec as number) > 0 && (r.apiPerSec as number) > 0 && (r.ratio as number) > 0);
+  assert.ok(store.notes.some((n) => /etcd: not measured/.test(n)));
+
+  const starts = footprint.sections[0];
+  assert.equal(starts.rows.length, 2);
+  for (const r of starts.rows) assert.ok((r.apiP50 as number) > 0);
+  const idle = footprint.sections[1].rows[0];
+  assert.ok((idle.rssMiB as number) > 20);
+});
