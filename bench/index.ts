@@ -3,6 +3,7 @@
 // put it in SCENARIOS below in place of its not-built entry.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { machineInfo } from './lib/machine.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { renderMarkdown, renderRun, renderScenario, writeRun, type RunRecord } from './lib/report.js';
@@ -54,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) { console.error(`bench: ${err.message}`); return 2; }
     throw err;
   }
-  const run: RunRecord = { schema: 'timonel-bench/1', startedAt, finishedAt: new Date().toISOString(), argv, size: args.size, machine, scenarios: records };
+  const run: RunRecord = { schema: 'timonel-bench/1', startedAt, finishedAt: new Date().toISOString(), argv, size: args.size, machine, loadAverage1mAtEnd: loadavg()[0], scenarios: records };
   console.log(renderRun(run));
   if (args.write) {
     const file = writeRun(run, args.outDir ? resolve(args.outDir) : RESULTS_DIR);

@@ -48,6 +48,8 @@ export interface RunRecord {
   /** the --size factor */
   size: number;
   machine: MachineInfo;
+  /** 1-minute load average when the run ended (machine.loadAverage1m is at the start) */
+  loadAverage1mAtEnd?: number;
   scenarios: ScenarioRecord[];
 }
 
@@ -111,13 +113,17 @@ export function renderScenario(s: ScenarioRecord): string {
   return out.join('\n');
 }
 
+function endLoad(run: RunRecord): string {
+  return run.loadAverage1mAtEnd !== undefined ? ` (at the end ${run.loadAverage1mAtEnd.toFixed(2)})` : '';
+}
+
 export function renderRun(run: RunRecord): string {
-  return [`timonel bench on ${describeMachine(run.machine)}`, '', ...run.scenarios.map((s) => renderScenario(s) + '\n')].join('\n');
+  return [`timonel bench on ${describeMachine(run.machine)}${endLoad(run)}`, '', ...run.scenarios.map((s) => renderScenario(s) + '\n')].join('\n');
 }
 
 /** The whole run as Markdown (for docs/performance.md). */
 export function renderMarkdown(run: RunRecord): string {
-  const out = [`Run ${run.startedAt} on ${describeMachine(run.machine)}${run.size !== 1 ? ` (size factor ${run.size})` : ''}.`, ''];
+  const out = [`Run ${run.startedAt} on ${describeMachine(run.machine)}${endLoad(run)}${run.size !== 1 ? ` (size factor ${run.size})` : ''}.`, ''];
   for (const s of run.scenarios) {
     out.push(`### ${s.name}: ${s.title}`, '');
     if (s.status !== 'ok') { out.push(`**${s.status}**: ${s.reason ?? ''}`, ''); continue; }
