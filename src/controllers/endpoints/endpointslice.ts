@@ -10,7 +10,7 @@ import type { Node, Service } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
 import { R, type InformerFactory } from '../../client/factory.js';
-import { splitKey, type Informer } from '../../client/informer.js';
+import { keyOf, splitKey, type Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import {
   findPort, isIPv6, isPodReady, isServiceIPSet, podIPs, PodsByNamespace, SelectorIndex, serviceSelector,
@@ -43,6 +43,9 @@ export class EndpointSliceController {
   private readonly nodes: Informer<Obj<Node>>;
   private readonly podIndex = new PodsByNamespace();
   private readonly selectors = new SelectorIndex();
+  /** service key -> our slices (by slice key), and slice key -> service key */
+  private readonly slicesBySvc = new Map<string, Map<string, SliceObj>>();
+  private readonly sliceOwner = new Map<string, string>();
   /** service key -> slices by name -> resourceVersion we wrote ('' = we deleted it) */
   private readonly written = new Map<string, Map<string, string>>();
   private readonly queue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
@@ -64,12 +67,29 @@ export class EndpointSliceController {
       update: (p, old) => { this.podIndex.set(p); this.enqueueAll(this.selectors.servicesForPodChange(old, p)); },
       delete: (p) => { this.podIndex.delete(p); this.enqueueAll(this.selectors.servicesFor(p)); },
     });
-    // Someone else touching our slices: put them right.
-    const onSlice = (s: SliceObj) => {
+    // Index our slices by Service, and put them right when someone else touches them.
+    const onSlice = (s: SliceObj, deleted = false) => {
+      const k = keyOf(s);
+      const prev = this.sliceOwner.get(k);
+      if (prev !== undefined) {
+        const m = this.slicesBySvc.get(prev);
+        m?.delete(k);
+        if (m && !m.size) this.slicesBySvc.delete(prev);
+        this.sliceOwner.delete(k);
+      }
       const svc = s.metadata.labels?.[LABEL_SERVICE_NAME];
-      if (svc && s.metadata.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME) this.queue.add(`${s.metadata.namespace}/${svc}`);
+      if (!svc || s.metadata.labels?.[LABEL_MANAGED_BY] !== CONTROLLER_NAME) return;
+      const sk = `${s.metadata.namespace}/${svc}`;
+      if (!deleted) {
+        let m = this.slicesBySvc.get(sk);
+        if (!m) this.slicesBySvc.set(sk, (m = new Map()));
+        m.set(k, s);
+        this.sliceOwner.set(k, sk);
+      }
+      if (prev !== undefined && prev !== sk) this.queue.add(prev);
+      this.queue.add(sk);
     };
-    this.slices.on({ add: onSlice, update: onSlice, delete: onSlice });
+    this.slices.on({ add: (s) => onSlice(s), update: (s) => onSlice(s), delete: (s) => onSlice(s, true) });
   }
 
   async start(): Promise<void> {
@@ -89,9 +109,8 @@ export class EndpointSliceController {
   }
 
   /** The slices of a Service that we manage, as the cache has them. */
-  private managedSlices(namespace: string, service: string): SliceObj[] {
-    return this.slices.list().filter((s) => s.metadata.namespace === namespace
-      && s.metadata.labels?.[LABEL_SERVICE_NAME] === service && s.metadata.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME);
+  private managedSlices(key: string): SliceObj[] {
+    return [...(this.slicesBySvc.get(key)?.values() ?? [])];
   }
 
   /** Whether the cache reflects all our writes for this Service (else we would act on stale slices). */
@@ -116,7 +135,7 @@ export class EndpointSliceController {
     const selector = serviceSelector(svc);
     if (!selector) return; // selector-less Services get their slices from their users
 
-    const existing = this.managedSlices(ns, name).filter((s) => !s.metadata.deletionTimestamp);
+    const existing = this.managedSlices(key).filter((s) => !s.metadata.deletionTimestamp);
     if (!this.cacheCaughtUp(key, existing)) return { requeueAfterMs: 100 };
 
     const pods = this.podIndex.selected(ns, selector);
@@ -156,7 +175,9 @@ export class EndpointSliceController {
       const byPorts = new Map<string, SliceObj[]>();
       for (const s of mine) {
         const pk = portsKey((s.ports ?? []) as EndpointPort[]);
-        byPorts.set(pk, [...(byPorts.get(pk) ?? []), s]);
+        let list = byPorts.get(pk);
+        if (!list) byPorts.set(pk, (list = []));
+        list.push(s);
       }
       for (const [pk, d] of desired) this.reconcilePorts(svc, family, d.ports, byPorts.get(pk) ?? [], d.endpoints, labels, toCreate, toUpdate, toDelete);
       // Slices of port mappings no pod has any more go.
@@ -213,18 +234,20 @@ export class EndpointSliceController {
     // 2. Fill the slices that change anyway, fullest first.
     updating.sort((a, b) => b.endpoints.length - a.endpoints.length);
     const rest = [...remaining.values()].sort(cmpEndpoint);
+    let next = 0; // rest[next..] are still to place
     for (const d of updating) {
-      while (rest.length && d.endpoints.length < this.maxPerSlice) d.endpoints.push(rest.shift()!);
+      while (next < rest.length && d.endpoints.length < this.maxPerSlice) d.endpoints.push(rest[next++]!);
       toUpdate.push(d);
     }
     // 3. Then fit what is left into one unchanged slice if possible, else into new slices.
-    while (rest.length) {
+    while (next < rest.length) {
       let draft: Draft | undefined;
-      if (rest.length < this.maxPerSlice && unchanged.length) {
+      const left = rest.length - next;
+      if (left < this.maxPerSlice && unchanged.length) {
         let best = -1;
         let bestDiff = this.maxPerSlice;
         unchanged.forEach((s, i) => {
-          const diff = this.maxPerSlice - (rest.length + (s.endpoints?.length ?? 0));
+          const diff = this.maxPerSlice - (left + (s.endpoints?.length ?? 0));
           if (diff >= 0 && diff < bestDiff) { bestDiff = diff; best = i; }
         });
         if (best >= 0) {
@@ -234,7 +257,7 @@ export class EndpointSliceController {
       }
       const isNew = !draft;
       draft ??= newDraft(svc, family, ports, labels);
-      while (rest.length && draft.endpoints.length < this.maxPerSlice) draft.endpoints.push(rest.shift()!);
+      while (next < rest.length && draft.endpoints.length < this.maxPerSlice) draft.endpoints.push(rest[next++]!);
       (isNew ? toCreate : toUpdate).push(draft);
     }
   }

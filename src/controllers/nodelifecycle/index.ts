@@ -350,7 +350,9 @@ export class NodeLifecycleController {
       const { observed, current } = result;
       if (!(EXCLUDE_DISRUPTION_LABEL in (cur.metadata.labels ?? {}))) {
         const z = zoneKey(cur);
-        zoneConditions.set(z, [...(zoneConditions.get(z) ?? []), current]);
+        let list = zoneConditions.get(z);
+        if (!list) zoneConditions.set(z, (list = []));
+        list.push(current);
       }
       if (current) {
         await this.processTaintBasedEviction(cur, observed).catch((err) => console.error(`node lifecycle: tainting ${name}: ${(err as Error).message}`));
