@@ -90,7 +90,7 @@ test('two candidates: exactly one leads; when it stops the other takes over with
   assert.equal(released.spec?.leaseDurationSeconds, 1);
 
   await until('the other candidate to lead', () => other.started.length === 1, 4000);
-  assert.ok(other.started[0]! - stoppedAt < 2000, `took over in ${other.started[0]! - stoppedAt} ms`);
+  assert.ok(other.started[0]! - stoppedAt < 3000, `took over in ${other.started[0]! - stoppedAt} ms`);
   const taken = await leaseOf('race');
   assert.equal(taken.spec?.holderIdentity, other.id);
   assert.equal(taken.spec?.leaseTransitions, transitions + 1);
@@ -113,7 +113,7 @@ test('a leader that vanishes without releasing is replaced only after the lease 
   const waited = b.started[0]! - stoppedAt;
   // b must have seen the record unchanged for a full lease duration (2 s) before taking over.
   assert.ok(waited >= 1500, `took over after ${waited} ms`);
-  assert.ok(waited < 3500, `took over after ${waited} ms`);
+  assert.ok(waited < 5000, `took over after ${waited} ms`);
   const lease = await leaseOf('crash');
   assert.equal(lease.spec?.holderIdentity, 'crash-b');
   assert.equal(lease.spec?.leaseTransitions, 1);
@@ -142,7 +142,7 @@ test('the leader steps down when it cannot renew before the deadline', async () 
   stealing = false;
   await steal;
   // Renew deadline 1.5 s (+ one retry period until the next renewal round starts).
-  assert.ok(a.stopped[0]! - t0 < 2500, `stepped down after ${a.stopped[0]! - t0} ms`);
+  assert.ok(a.stopped[0]! - t0 < 4000, `stepped down after ${a.stopped[0]! - t0} ms`);
   await a.done; // run() resolves by itself after losing the lease
   assert.ok(!a.elector.isLeader());
   assert.equal((await leaseOf('steal')).spec?.holderIdentity, 'intruder');
