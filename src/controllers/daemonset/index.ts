@@ -9,6 +9,7 @@ import type { KubeObject } from '../../api/object.js';
 import { deepClone, deepEqual } from '../../api/object.js';
 import type { InformerFactory } from '../../client/factory.js';
 import { R } from '../../client/factory.js';
+import { matchLabels } from '../../api/selectors.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
@@ -153,7 +154,9 @@ export class DaemonSetController {
       try {
         requeue = await this.manage(key, ds, nodes, pods, hash, now);
         if (this.expectations.satisfied(key) && ds.spec?.updateStrategy?.type !== 'OnDelete') {
-          await this.rollingUpdate(key, ds, nodes, this.nodeToPods(pods, false), hash, now);
+          // re-read the pods: the ones manage() just created or deleted must be seen here
+          const fresh = this.podIndex.owned(uid).filter((p) => matchLabels(selector, p.metadata?.labels));
+          await this.rollingUpdate(key, ds, nodes, this.nodeToPods(fresh, false), hash, now);
         }
       } catch (e) {
         err = e;
