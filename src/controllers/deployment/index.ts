@@ -373,7 +373,7 @@ export class DeploymentController {
       if (isAlreadyExists(err)) {
         // A slow cache, or a hash collision with a ReplicaSet that is not ours or not this template.
         alreadyExists = true;
-        const rs = this.rss.get(`${md.namespace}/${name}`);
+        const rs = this.rss.get(`${md.namespace}/${name}`) ?? await this.factory.client.get<RS>(R.replicasets, md.namespace, name).catch(() => undefined);
         if (!rs) throw err;
         if (controllerOf(rs)?.uid === md.uid && equalIgnoreHash(d.spec?.template, rs.spec?.template)) {
           created = deepClone(rs);

@@ -75,7 +75,8 @@ function fakeNodeAgent(client: KubeClient, pods: Informer<PodObject>): WorkQueue
         bindingWorks = false;
       }
     }
-    if (!isReady(pod)) {
+    // Pods labelled hold=true never become ready (a stuck rollout).
+    if (!isReady(pod) && pod.metadata?.labels?.hold !== 'true') {
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       const conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastTransitionTime: now }));
       const containerStatuses = (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } }));
@@ -300,7 +301,7 @@ test('Deployment and ReplicaSet controllers against a live API server', { timeou
     });
 
     await t.test('Recreate scales the old pods away before the new ones start', async () => {
-      await client.create(R.deployments, NS, deployment('batch', 'busybox:1', { strategy: { type: 'Recreate' }, replicas: 2 }));
+      await client.create(R.deployments, NS, deployment('batch', 'busybox:1', { strategy: { type: 'Recreate' }, replicas: 2, revisionHistoryLimit: 1 }));
       await eventually('rollout of busybox:1', () => rolledOut('busybox:1', 2, 'batch'));
       let mixed = false;
       const seen = () => {
@@ -311,6 +312,49 @@ test('Deployment and ReplicaSet controllers against a live API server', { timeou
       await client.patch(R.deployments, NS, 'batch', 'merge', { spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:2' }] } } } });
       await eventually('rollout of busybox:2', () => rolledOut('busybox:2', 2, 'batch'));
       assert.equal(mixed, false, 'old and new pods never coexist (terminating ones included)');
+      // revisionHistoryLimit 1: a third revision leaves one old ReplicaSet (revision 2)
+      await client.patch(R.deployments, NS, 'batch', 'merge', { spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:3' }] } } } });
+      await eventually('rollout of busybox:3', () => rolledOut('busybox:3', 2, 'batch'));
+      await eventually('history trimmed to 1 old ReplicaSet', async () => rsFor('batch').length === 2);
+      assert.deepEqual(rsFor('batch').map((r) => r.metadata?.annotations?.['deployment.kubernetes.io/revision']).sort(), ['2', '3']);
+    });
+
+    await t.test('a ReplicaSet adopts matching orphans and releases pods that stop matching', async () => {
+      const orphan = await client.create<PodObject>(R.pods, NS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo-orphan', labels: { app: 'solo' } }, spec: { containers: [{ name: 'main', image: 'nginx:1' }] } });
+      await eventually('orphan ready', async () => pods.get(`${NS}/solo-orphan`) && isReady(pods.get(`${NS}/solo-orphan`)!));
+      const rs = await client.create<ReplicaSetObject>(R.replicasets, NS, {
+        apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'solo' },
+        spec: { replicas: 2, selector: { matchLabels: { app: 'solo' } }, template: { metadata: { labels: { app: 'solo' } }, spec: { containers: [{ name: 'main', image: 'nginx:1' }] } } },
+      });
+      await eventually('2 solo pods', async () => livePods('solo').length === 2 && livePods('solo').every(isReady));
+      const adopted = await client.get<PodObject>(R.pods, NS, 'solo-orphan');
+      assert.deepEqual(controllerOf(adopted), { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'solo', uid: rs.metadata?.uid, controller: true, blockOwnerDeletion: true });
+      assert.equal(adopted.metadata?.uid, orphan.metadata?.uid);
+      // relabel the adopted pod: the ReplicaSet lets it go and makes another
+      await client.patch(R.pods, NS, 'solo-orphan', 'merge', { metadata: { labels: { app: 'gone' } } });
+      await eventually('released and replaced', async () => {
+        const p = pods.get(`${NS}/solo-orphan`);
+        return p && !controllerOf(p) && livePods('solo').length === 2 && livePods('solo').every((x) => controllerOf(x)?.uid === rs.metadata?.uid);
+      });
+      await eventually('RS status', async () => {
+        const st = (await client.get<ReplicaSetObject>(R.replicasets, NS, 'solo')).status;
+        return st?.replicas === 2 && st.readyReplicas === 2 && st.availableReplicas === 2 && st.fullyLabeledReplicas === 2 && st.observedGeneration === 1;
+      });
+      // kubectl scale rs drives spec.replicas of a ReplicaSet of its own
+      await client.patch(R.replicasets, NS, 'solo', 'merge', { spec: { replicas: 0 } });
+      await eventually('scaled to 0', async () => livePods('solo').length === 0);
+    });
+
+    await t.test('a rollout without progress reports ProgressDeadlineExceeded', async () => {
+      const stuck = deployment('stuck', 'nginx:1', { replicas: 1, progressDeadlineSeconds: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+      stuck.spec!.template.metadata!.labels!.hold = 'true';
+      await client.create(R.deployments, NS, stuck);
+      const cond = await eventually('ProgressDeadlineExceeded', async () => (await getD('stuck')).status?.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'), 15_000);
+      assert.equal(cond.status, 'False');
+      assert.match(cond.message ?? '', /^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+      const available = (await getD('stuck')).status?.conditions?.find((c) => c.type === 'Available');
+      assert.equal(available?.reason, 'MinimumReplicasUnavailable');
+      if (HAVE_KUBECTL) await assert.rejects(kubectl(h, ['rollout', 'status', 'deployment/stuck', '--timeout=10s']), /exceeded its progress deadline/);
     });
   } finally {
     watching = undefined;
