@@ -1,0 +1,140 @@
+// The pod network of a node: a CNI network config list (bridge + host-local IPAM + portmap) built
+// from the node's podCIDR (Node.spec.podCIDR), written into the conf_dir containerd's CRI plugin
+// watches. The loopback interface of each pod is brought up by containerd's CRI itself (it runs the
+// `loopback` plugin from the same bin_dir before this list), so the list does not repeat it.
+//
+// - bridge: every pod's veth on one Linux bridge per node; the bridge holds the range's first
+//   address and is each pod's default gateway (isGateway), so the host reaches pods on their IPs;
+//   hairpin mode lets a pod reach itself through a hostPort; no masquerading (ipMasq false): pod
+//   traffic never leaves this machine.
+// - host-local: addresses from the podCIDR, its allocations kept under our data dir.
+// - portmap: hostPort mappings (DNAT on the host).
+import { execFile } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export const CNI_CONF_FILE = '10-timonel.conflist';
+export const DEFAULT_BRIDGE = 'timonel0';
+export const DEFAULT_NETWORK_NAME = 'timonel';
+
+export interface CniOptions {
+  /** the node's pod range, e.g. 10.244.1.0/24 (IPv4) */
+  podCidr: string;
+  /** directory where host-local keeps its allocations */
+  ipamDataDir: string;
+  /** Linux bridge name (at most 15 characters; default timonel0) */
+  bridgeName?: string;
+  networkName?: string;
+  mtu?: number;
+}
+
+export interface Ipv4Cidr {
+  /** network address as a 32-bit unsigned number */
+  network: number;
+  prefix: number;
+}
+
+export function parseIpv4(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+export function formatIpv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** parses `a.b.c.d/n`; throws on anything else or when host bits are set */
+export function parseIpv4Cidr(cidr: string): Ipv4Cidr {
+  const slash = cidr.indexOf('/');
+  const ip = slash < 0 ? undefined : parseIpv4(cidr.slice(0, slash));
+  const prefixText = slash < 0 ? '' : cidr.slice(slash + 1);
+  const prefix = /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (ip === undefined || !(prefix >= 0 && prefix <= 32)) throw new Error(`invalid IPv4 CIDR ${JSON.stringify(cidr)}`);
+  const size = 2 ** (32 - prefix);
+  if (ip % size !== 0) throw new Error(`CIDR ${cidr} has host bits set`);
+  return { network: ip, prefix };
+}
+
+export function cidrContains(cidr: string, ip: string): boolean {
+  const c = parseIpv4Cidr(cidr);
+  const n = parseIpv4(ip);
+  if (n === undefined) return false;
+  const size = 2 ** (32 - c.prefix);
+  return n >= c.network && n < c.network + size;
+}
+
+/** the bridge's (gateway's) address: the range's first host address */
+export function gatewayOf(cidr: string): string {
+  const c = parseIpv4Cidr(cidr);
+  if (c.prefix > 30) throw new Error(`pod CIDR ${cidr} is too small (at most /30)`);
+  return formatIpv4(c.network + 1);
+}
+
+export function validBridgeName(name: string): boolean {
+  return /^[A-Za-z0-9_.\-]{1,15}$/.test(name);
+}
+
+/** the CNI network config list (cniVersion 1.0.0, understood by containerd 1.6 and plugins 1.1) */
+export function cniConflist(o: CniOptions): Record<string, unknown> {
+  const bridge = o.bridgeName ?? DEFAULT_BRIDGE;
+  if (!validBridgeName(bridge)) throw new Error(`invalid bridge name ${JSON.stringify(bridge)} (1-15 characters of [A-Za-z0-9_.-])`);
+  const gateway = gatewayOf(o.podCidr);
+  const bridgePlugin: Record<string, unknown> = {
+    type: 'bridge',
+    bridge,
+    isGateway: true,
+    isDefaultGateway: false,
+    ipMasq: false,
+    hairpinMode: true,
+    ipam: {
+      type: 'host-local',
+      ranges: [[{ subnet: o.podCidr, gateway }]],
+      routes: [{ dst: '0.0.0.0/0' }],
+      dataDir: o.ipamDataDir,
+    },
+  };
+  if (o.mtu) bridgePlugin['mtu'] = o.mtu;
+  return {
+    cniVersion: '1.0.0',
+    name: o.networkName ?? DEFAULT_NETWORK_NAME,
+    plugins: [
+      bridgePlugin,
+      { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+    ],
+  };
+}
+
+/** writes the conflist into `confDir` (atomically: containerd watches the directory) */
+export function writeCniConfig(confDir: string, o: CniOptions): string {
+  mkdirSync(confDir, { recursive: true });
+  mkdirSync(o.ipamDataDir, { recursive: true });
+  const file = join(confDir, CNI_CONF_FILE);
+  const tmp = join(confDir, `.${CNI_CONF_FILE}.tmp`);
+  writeFileSync(tmp, JSON.stringify(cniConflist(o), null, 2) + '\n');
+  renameSync(tmp, file);
+  return file;
+}
+
+/** deletes the node's bridge (after every pod is gone) and host-local's allocations */
+export async function removePodNetwork(o: { bridgeName?: string; ipamDataDir?: string }): Promise<void> {
+  try {
+    await execFileP('ip', ['link', 'del', o.bridgeName ?? DEFAULT_BRIDGE]);
+  } catch { /* not there */ }
+  if (o.ipamDataDir) rmSync(o.ipamDataDir, { recursive: true, force: true });
+}
+
+/** a bridge name for a node, stable and distinct per node name (for several nodes on one host) */
+export function bridgeNameForNode(nodeName: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < nodeName.length; i++) {
+    h ^= nodeName.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return 'tmnl' + h.toString(16).padStart(8, '0');
+}
