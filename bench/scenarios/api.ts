@@ -53,6 +53,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     }
     sections.push(await watchFanOut(ctx, server, phases, data, notes));
     server.assertAlive();
+    sections.push(sloSection(sections));
   } finally {
     await server.stop();
   }
@@ -60,6 +61,30 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   notes.push(...saturationNote(phases));
   notes.push('No 409 Conflict is allowed: every client creates, updates and deletes only objects of its own; any non-2xx reply fails the scenario.');
   return { sections, notes, data };
+}
+
+/** Kubernetes' API call latency SLOs (sig-scalability/slos/api_call_latency.md), against this run's worst p99. */
+export function sloSection(sections: Section[]): Section {
+  const crud = sections.find((x) => x.title.startsWith('CRUD'));
+  const list = sections.find((x) => x.title.startsWith('LIST'));
+  const worst = (rows: Array<Record<string, Cell>>) => rows.reduce<{ p99: number; what: string }>((w, r) => {
+    const p = r.p99 as number;
+    return p > w.p99 ? { p99: p, what: r.pods !== undefined ? `${r.pods} pods` : `${r.resource} ${r.verb}` } : w;
+  }, { p99: -Infinity, what: '-' });
+  const rows: Array<Record<string, Cell>> = [];
+  const add = (slo: string, targetMs: number, w: { p99: number; what: string }) => {
+    if (!Number.isFinite(w.p99)) return;
+    rows.push({ slo, target: targetMs, p99: w.p99, worst: w.what, within: w.p99 <= targetMs ? 'yes' : 'NO' });
+  };
+  const crudRows = (crud?.rows ?? []).filter((r) => r.resource !== 'all');
+  add('mutating calls, single object', 1000, worst(crudRows.filter((r) => r.verb !== 'get')));
+  add('read of a single object', 1000, worst(crudRows.filter((r) => r.verb === 'get')));
+  add('LIST in one namespace', 5000, worst(list?.rows ?? []));
+  return {
+    title: 'Against the Kubernetes API call latency SLOs (p99; here client-side, under the load above)',
+    columns: [{ key: 'slo', label: 'SLO' }, { key: 'target', label: 'Kubernetes p99 <=', unit: 'ms' }, { key: 'p99', label: 'worst p99 here', unit: 'ms' }, { key: 'worst', label: 'worst case' }, { key: 'within', label: 'within' }],
+    rows,
+  };
 }
 
 async function crud(ctx: ScenarioContext, server: ServerHandle, t: HttpTarget, clients: number, phases: PhaseStats[], data: Record<string, unknown>): Promise<Section> {

@@ -3,13 +3,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenarios } from '../lib/runner.js';
 import { machineInfo } from '../lib/machine.js';
-import { apiScenario, eventResourceVersion } from './api.js';
+import { apiScenario, eventResourceVersion, sloSection } from './api.js';
 import { storeScenario } from './store.js';
 import { footprintScenario } from './footprint.js';
 
 test('watch lines: the object resourceVersion is found', () => {
   assert.equal(eventResourceVersion('{"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"a","resourceVersion":"1234","uid":"x"}}}'), '1234');
   assert.equal(eventResourceVersion('{"type":"ADDED","object":{}}'), undefined);
+});
+
+test('SLO rows take the worst p99 of each class and say whether it is within the target', () => {
+  const sec = sloSection([
+    { title: 'CRUD', columns: [], rows: [
+      { resource: 'pods', verb: 'create', p99: 20 }, { resource: 'pods', verb: 'get', p99: 5 },
+      { resource: 'configmaps', verb: 'patch', p99: 1200 }, { resource: 'configmaps', verb: 'get', p99: 7 },
+      { resource: 'all', verb: 'all', p99: 5000 },
+    ] },
+    { title: 'LIST', columns: [], rows: [{ pods: 1000, p99: 30 }, { pods: 10000, p99: 400 }] },
+  ]);
+  assert.deepEqual(sec.rows, [
+    { slo: 'mutating calls, single object', target: 1000, p99: 1200, worst: 'configmaps patch', within: 'NO' },
+    { slo: 'read of a single object', target: 1000, p99: 7, worst: 'configmaps get', within: 'yes' },
+    { slo: 'LIST in one namespace', target: 5000, p99: 400, worst: '10000 pods', within: 'yes' },
+  ]);
 });
 
 test('api, store and footprint scenarios run small and report every row', { timeout: 180_000 }, async () => {
@@ -30,6 +46,10 @@ test('api, store and footprint scenarios run small and report every row', { time
   const watch = api.sections.find((s) => s.title.startsWith('Watch'))!;
   assert.equal(watch.rows[0].events, 20 * 12);
   assert.ok((watch.rows[0].lagP50 as number) > 0);
+
+  const slo = api.sections.find((s) => s.title.startsWith('Against'))!;
+  assert.deepEqual(slo.rows.map((r) => r.slo), ['mutating calls, single object', 'read of a single object', 'LIST in one namespace']);
+  for (const r of slo.rows) assert.ok(r.within === 'yes' || r.within === 'NO');
 
   const writes = store.sections[0];
   assert.deepEqual(writes.rows.map((r) => `${r.backend} ${r.verb}`), ['sqlite create', 'sqlite update', 'sqlite delete']);
