@@ -536,14 +536,15 @@ export class RestHandler {
       let next = step.next!;
       next = this.mergeForUpdate(ri, strategy, old, next);
       if (!step.managedAlready) {
-        next = trackUpdate({ oldObj: old, newObj: next, manager: opts.fieldManager, schema: schemaForKind(info.group, info.storageVersion, info.kind), apiVersion: apiVersionOf(info.group, info.version), now: NOW(), subresource: ri.subresource === 'status' ? 'status' : undefined });
+        next = trackUpdate({ oldObj: old, newObj: next, manager: opts.fieldManager, schema: schemaForKind(info.group, info.storageVersion, info.kind), apiVersion: apiVersionOf(info.group, info.version), now: NOW(), subresource: ri.subresource === 'status' || ri.subresource === 'binding' ? ri.subresource : undefined });
       }
       if (ri.subresource === undefined) {
         defaultObject(next, info);
       }
       await this.hooks.beforeUpdate?.(info, next, old);
       if (sameObject(old, next)) return { obj: old, created: false };
-      validate(next, info, old);
+      // A binding only sets the node; pod-update validation (spec is immutable) does not apply to it.
+      if (ri.subresource !== 'binding') validate(next, info, old);
       const md = next.metadata!;
       if (opts.dryRun) return { obj: next, created: false };
       // An object being deleted whose last finalizer went away is deleted now.
@@ -581,10 +582,19 @@ export class RestHandler {
       delete md.deletionGracePeriodSeconds;
     }
     if (om.generation !== undefined) md.generation = om.generation;
+    if (ri.subresource === 'binding') {
+      // The binding handler changed nodeName and the PodScheduled condition of a copy of the stored pod.
+      return next;
+    }
     if (ri.subresource === 'status') {
-      // Only status (and, as Kubernetes allows, nothing else) changes through /status.
+      // Through /status: the status, and (as Kubernetes' status strategies allow) annotations, and for
+      // kinds other than apps/* labels too; spec and the rest of metadata stay as stored.
       const out: KubeObject = { ...deepClone(old), status: next.status };
       out.metadata = { ...deepClone(om), managedFields: md.managedFields ?? om.managedFields };
+      if (md.annotations !== undefined) out.metadata.annotations = md.annotations; else delete out.metadata.annotations;
+      if (ri.info.group !== 'apps') {
+        if (md.labels !== undefined) out.metadata.labels = md.labels; else delete out.metadata.labels;
+      }
       return out;
     }
     if (ri.subresource === 'finalize') {
@@ -783,9 +793,10 @@ export class RestHandler {
     const binding = await this.readObject(req);
     const target = (binding.target ?? {}) as { name?: string; kind?: string };
     if (!target.name) throw errors.invalid('Binding', '', ri.name!, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
-    const mainRi: RequestInfo = { ...ri, subresource: undefined };
-    await this.update(mainRi, opts, (current) => {
+    const uid = (binding.metadata as { uid?: string } | undefined)?.uid;
+    await this.update(ri, opts, (current) => {
       if (!current) throw errors.notFound('pods', '', ri.name!);
+      if (uid && uid !== current.metadata?.uid) throw errors.conflict('pods', '', ri.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata?.uid}`);
       const spec = (current.spec ?? {}) as Record<string, unknown>;
       if (current.metadata?.deletionTimestamp) throw errors.conflict('pods', '', ri.name!, 'pod is being deleted, cannot be assigned to a host');
       if (spec.nodeName) throw errors.conflict('pods', '', ri.name!, `pod ${ri.name} is already assigned to node "${spec.nodeName}"`);

@@ -37,6 +37,9 @@ export interface ApiServerOptions {
   watchHistory?: number;
   /** bearer token the API server presents to kubelets (logs, exec, port-forward) */
   kubeletClientToken?: string;
+  /** DefaultTolerationSeconds admission: how long pods tolerate a not-ready / unreachable node (300) */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 /** openapi_v2.Document{swagger: "2.0", info: {title: "Kubernetes", version: <gitVersion>}, paths: {}} */
@@ -69,6 +72,7 @@ export class ApiServer {
     this.rest = new RestHandler(opts.store, this.cache, this.registry, {
       beforeCreate: (info, obj) => {
         if (info.group === '' && info.resource === 'services') this.services.allocate(obj);
+        if (info.group === '' && info.resource === 'pods') this.defaultTolerations(obj);
         if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') {
           obj.status = establishedStatus(obj, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
         }
@@ -80,6 +84,20 @@ export class ApiServer {
         }
       },
     });
+  }
+
+  /** DefaultTolerationSeconds admission: pods tolerate an unready or unreachable node for a while. */
+  private defaultTolerations(pod: KubeObject): void {
+    const spec = (pod.spec ??= {}) as { tolerations?: Array<{ key?: string; operator?: string; effect?: string; tolerationSeconds?: number }> };
+    const tolerations = (spec.tolerations ??= []);
+    const defaults: Array<[string, number]> = [
+      ['node.kubernetes.io/not-ready', this.opts.defaultNotReadyTolerationSeconds ?? 300],
+      ['node.kubernetes.io/unreachable', this.opts.defaultUnreachableTolerationSeconds ?? 300],
+    ];
+    for (const [key, seconds] of defaults) {
+      const tolerated = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
+      if (!tolerated) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+    }
   }
 
   async start(): Promise<void> {

@@ -66,6 +66,11 @@ export class ServiceAllocator {
       for (const ip of oldSpec.clusterIPs ?? []) used.ips.delete(ip);
       for (const p of oldSpec.ports ?? []) if (p.nodePort) used.ports.delete(p.nodePort);
     }
+    if (spec.type !== 'ExternalName') {
+      const fam = spec as { ipFamilies?: string[]; ipFamilyPolicy?: string };
+      fam.ipFamilies ??= ['IPv4'];
+      fam.ipFamilyPolicy ??= 'SingleStack';
+    }
     if (spec.type === 'ExternalName') {
       delete spec.clusterIP;
       delete spec.clusterIPs;

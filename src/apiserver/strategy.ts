@@ -83,13 +83,6 @@ export function strategyFor(info: ResourceInfo): Strategy {
           const spec = (pod.spec ??= {}) as Record<string, unknown>;
           if (!spec.serviceAccountName) spec.serviceAccountName = (spec.serviceAccount as string | undefined) ?? 'default';
           spec.serviceAccount = spec.serviceAccountName;
-          // DefaultTolerationSeconds admission: pods tolerate an unready/unreachable node for 300 s.
-          const tolerations = (spec.tolerations ??= []) as Array<{ key?: string; operator?: string; effect?: string; tolerationSeconds?: number }>;
-          for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-            if (!tolerations.some((t) => (t.key === key || (t.operator === 'Exists' && !t.key)) && (!t.effect || t.effect === 'NoExecute'))) {
-              tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-            }
-          }
           // Priority admission: no priority class means priority 0.
           if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
           const status = { phase: 'Pending', qosClass: qosClass(pod) } as Record<string, unknown>;

@@ -10,12 +10,15 @@ import { GarbageCollector } from './garbagecollector/index.js';
 import { NamespaceController } from './namespace/index.js';
 import { ReplicaSetController } from './replicaset/index.js';
 import { DeploymentController } from './deployment/index.js';
-import { JobController } from './job/index.js';
+import { JobController, TTLAfterFinishedController } from './job/index.js';
+import { StatefulSetController } from './statefulset/index.js';
+import { DaemonSetController } from './daemonset/index.js';
 import { CronJobController } from './cronjob/index.js';
 import { ServiceAccountController } from './serviceaccount/index.js';
 import { RootCACertPublisher } from './serviceaccount/rootca.js';
 import { EndpointsController } from './endpoints/endpoints.js';
 import { EndpointSliceController } from './endpoints/endpointslice.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/index.js';
 
 export interface Controller {
   start(): Promise<void>;
@@ -28,7 +31,9 @@ export interface ControllerManagerOptions {
   /** campaign for the lease before acting (default true) */
   leaderElect?: boolean;
   identity?: string;
-  /** extra controllers (or overrides of options), e.g. node lifecycle timings in tests */
+  /** node lifecycle timings (Kubernetes' defaults otherwise) */
+  nodeLifecycle?: NodeLifecycleOptions;
+  /** extra controllers */
   extra?: (factory: InformerFactory) => Controller[];
 }
 
@@ -59,11 +64,15 @@ export class ControllerManager {
       new ReplicaSetController(factory),
       new DeploymentController(factory),
       new JobController(factory),
+      new TTLAfterFinishedController(factory),
+      new StatefulSetController(factory),
+      new DaemonSetController(factory),
       new CronJobController(factory),
       new ServiceAccountController(factory),
       new RootCACertPublisher(factory, this.opts.caPem),
       new EndpointsController(factory),
       new EndpointSliceController(factory),
+      new NodeLifecycleController(factory, this.opts.nodeLifecycle),
       ...(this.opts.extra?.(factory) ?? []),
     ];
     factory.start();
