@@ -1,0 +1,172 @@
+// One node's container machinery, as `timonel agent --runtime cri` sets it up: containerd started
+// from the data dir (or an existing CRI socket given by flag), the pod network config from the
+// node's podCIDR, and the locally built pause image imported. `stop()` undoes all of it: pods,
+// containerd, shims, mounts, network namespaces, the node's bridge, host-local state and the
+// node's cgroups. A node whose previous run died is cleaned up at the next start.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeCgroup } from './cgroups.js';
+import { CriClient } from './client.js';
+import { bridgeNameForNode, removePodNetwork, writeCniConfig } from './cni.js';
+import { ManagedContainerd, containerdPaths, killShims, unmountUnder } from './containerd.js';
+import { PAUSE_IMAGE, ensurePauseImage } from './images.js';
+
+export interface CriNodeOptions {
+  dataDir: string;
+  nodeName: string;
+  /** the node's pod range (Node.spec.podCIDR) */
+  podCidr: string;
+  /** an existing CRI socket: no containerd is started, no CNI config or pause image is written */
+  endpoint?: string;
+  containerdBinary?: string;
+  /** plain-HTTP registries (`127.0.0.1:PORT`) containerd may pull from */
+  plainHttpRegistries?: string[];
+  /** Linux bridge of the pod network (default: derived from the node name) */
+  bridgeName?: string;
+  /** cgroup under which pod cgroups go (default /timonel/<nodeName>) */
+  cgroupRoot?: string;
+  /** restore net.ipv4.ip_forward at stop (tests) */
+  restoreIpForward?: boolean;
+  /** wait for CRI's NetworkReady condition (ms, default 20 s) */
+  networkReadyTimeoutMs?: number;
+}
+
+interface NodeRecord {
+  containerdPid?: number;
+  bridge?: string;
+  cgroupRoot?: string;
+  ipamDataDir?: string;
+  socket?: string;
+}
+
+function recordPath(dataDir: string): string {
+  return join(containerdPaths(dataDir).base, 'node.json');
+}
+
+function processCmdline(pid: number): string {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
+}
+
+/**
+ * Cleans what a previous run in `dataDir` left when it died: its containerd (only if the pid still
+ * runs our config), shims and their containers, mounts, network namespaces, bridge and cgroups.
+ */
+export async function cleanupStaleNode(dataDir: string): Promise<boolean> {
+  const paths = containerdPaths(dataDir);
+  let rec: NodeRecord;
+  try { rec = JSON.parse(readFileSync(recordPath(dataDir), 'utf8')) as NodeRecord; } catch { return false; }
+  const pid = rec.containerdPid;
+  if (pid && processCmdline(pid).includes(paths.config)) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (let i = 0; i < 100 && processCmdline(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  }
+  await killShims(rec.socket ?? paths.socket);
+  await unmountUnder([paths.root, paths.state]);
+  rmSync(join(paths.state, 'netns'), { recursive: true, force: true });
+  if (rec.bridge) await removePodNetwork({ bridgeName: rec.bridge, ipamDataDir: rec.ipamDataDir });
+  if (rec.cgroupRoot) removeCgroup(rec.cgroupRoot);
+  rmSync(recordPath(dataDir), { force: true });
+  return true;
+}
+
+export class CriNode {
+  private constructor(
+    readonly opts: CriNodeOptions,
+    readonly client: CriClient,
+    readonly endpoint: string,
+    readonly containerd: ManagedContainerd | undefined,
+    readonly bridgeName: string,
+    readonly cgroupRoot: string,
+    readonly ipamDataDir: string,
+  ) {}
+
+  /** the cgroup parent of a pod's sandbox and containers */
+  podCgroup(uid: string): string {
+    return `${this.cgroupRoot}/pod${uid}`;
+  }
+
+  static async start(o: CriNodeOptions): Promise<CriNode> {
+    const cgroupRoot = o.cgroupRoot ?? `/timonel/${o.nodeName}`;
+    const ipamDataDir = join(containerdPaths(o.dataDir).base, 'cni', 'ipam');
+    const bridge = o.bridgeName ?? bridgeNameForNode(o.nodeName);
+    if (o.endpoint) {
+      const client = new CriClient(o.endpoint);
+      await client.version();
+      return new CriNode(o, client, o.endpoint, undefined, bridge, cgroupRoot, ipamDataDir);
+    }
+    await cleanupStaleNode(o.dataDir);
+    const containerd = await ManagedContainerd.start({
+      dataDir: o.dataDir,
+      binary: o.containerdBinary,
+      sandboxImage: PAUSE_IMAGE,
+      plainHttpRegistries: o.plainHttpRegistries,
+      restoreIpForward: o.restoreIpForward,
+    });
+    const rec: NodeRecord = { containerdPid: containerd.pid, bridge, cgroupRoot, ipamDataDir, socket: containerd.paths.socket };
+    writeFileSync(recordPath(o.dataDir), JSON.stringify(rec) + '\n');
+    const client = new CriClient(containerd.endpoint);
+    const node = new CriNode(o, client, containerd.endpoint, containerd, bridge, cgroupRoot, ipamDataDir);
+    try {
+      writeCniConfig(containerd.paths.cniConfDir, { podCidr: o.podCidr, ipamDataDir, bridgeName: bridge });
+      await ensurePauseImage(containerd.paths.socket, join(o.dataDir, 'images'));
+      await node.waitNetworkReady(o.networkReadyTimeoutMs ?? 20_000);
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
+    return node;
+  }
+
+  /** waits until containerd has loaded the CNI config (Status NetworkReady=true) */
+  async waitNetworkReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const st = await this.client.status();
+      const net = st.conditions.find((c) => c.type === 'NetworkReady');
+      if (net?.status) return;
+      last = net ? `${net.reason}: ${net.message}` : 'no NetworkReady condition';
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`CRI network not ready: ${last}`);
+  }
+
+  /** adds a plain-HTTP registry (`127.0.0.1:PORT`) to a managed containerd */
+  addPlainHttpRegistry(host: string): void {
+    if (!this.containerd) throw new Error('registry config needs a containerd started by timonel');
+    this.containerd.addPlainHttpRegistry(host);
+  }
+
+  private stopped = false;
+
+  /** removes every pod, stops a managed containerd and cleans the network and cgroups */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!this.containerd) {
+      this.client.close();
+      return;
+    }
+    // pods first, while containerd still runs CNI DEL for them
+    try {
+      for (const sb of await this.client.listPodSandbox()) {
+        try { await this.client.stopPodSandbox(sb.id); } catch { /* retried by remove */ }
+        try { await this.client.removePodSandbox(sb.id); } catch { /* cleaned below */ }
+      }
+    } catch { /* containerd gone: cleaned below */ }
+    this.client.close();
+    await this.containerd.stop({ removePods: false });
+    await removePodNetwork({ bridgeName: this.bridgeName, ipamDataDir: this.ipamDataDir });
+    removeCgroup(this.cgroupRoot);
+    rmSync(recordPath(this.opts.dataDir), { force: true });
+  }
+
+  get managed(): boolean {
+    return this.containerd !== undefined;
+  }
+
+  /** true when the node record of a previous run exists (for diagnostics) */
+  static hasRecord(dataDir: string): boolean {
+    return existsSync(recordPath(dataDir));
+  }
+}
