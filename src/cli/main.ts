@@ -1,6 +1,7 @@
 // The `timonel` binary: one command with subcommands.
 import { Command, InvalidArgumentError } from 'commander';
 import { up } from './up.js';
+import { startControlPlane, onSignals } from './controlplane.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -8,17 +9,39 @@ function port(v: string): number {
   return n;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const program = new Command();
-  program.name('timonel').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
-  program
-    .command('up')
-    .description('run a single-node cluster in the foreground (API server, controllers, node agent)')
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds');
+  return n;
+}
+
+interface ServerFlags { dataDir: string; port: number; host: string; nodeMonitorGracePeriod?: number; defaultTolerationSeconds?: number }
+
+function serverOptions(cmd: Command): Command {
+  return cmd
     .option('--data-dir <dir>', 'where the cluster keeps its state', '.timonel')
     .option('--port <n>', 'API server port (0 = any free port)', port, 6443)
     .option('--host <addr>', 'address the API server listens on', '127.0.0.1')
-    .action(async (o: { dataDir: string; port: number; host: string }) => {
-      await up({ dataDir: o.dataDir, port: o.port, host: o.host });
+    .option('--node-monitor-grace-period <seconds>', 'how long a node may stay silent before it is NotReady (default 50)', seconds)
+    .option('--default-toleration-seconds <seconds>', 'how long pods tolerate a not-ready or unreachable node (default 300)', seconds);
+}
+
+function controlPlaneOptions(o: ServerFlags) {
+  return { dataDir: o.dataDir, port: o.port, host: o.host, nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod, defaultTolerationSeconds: o.defaultTolerationSeconds };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program.name('timonel').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
+  serverOptions(program.command('up').description('run a single-node cluster in the foreground (API server, controllers, scheduler, node agent)'))
+    .action(async (o: ServerFlags) => {
+      await up(controlPlaneOptions(o));
+    });
+  serverOptions(program.command('server').description('run a control-plane server in the foreground (API server, controllers, scheduler; no node agent)'))
+    .action(async (o: ServerFlags) => {
+      const cp = await startControlPlane(controlPlaneOptions(o));
+      console.log(`timonel server: API server at ${cp.url}; node agents join with --server ${cp.url} --token-file ${cp.dataDir}/pki/node.token`);
+      onSignals(() => cp.stop());
     });
   await program.parseAsync(argv);
 }

@@ -1,11 +1,8 @@
 // The controller manager: every controller of the cluster on one shared informer factory, running
 // only while this process holds the `kube-controller-manager` lease (so several servers may run it
 // and exactly one acts).
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { KubeClient } from '../client/client.js';
 import { InformerFactory } from '../client/factory.js';
-import { LeaderElector } from '../client/leaderelection/index.js';
 import { GarbageCollector } from './garbagecollector/index.js';
 import { NamespaceController } from './namespace/index.js';
 import { ReplicaSetController } from './replicaset/index.js';
@@ -28,35 +25,20 @@ export interface Controller {
 export interface ControllerManagerOptions {
   /** cluster CA (published in every namespace as kube-root-ca.crt) */
   caPem: string;
-  /** campaign for the lease before acting (default true) */
-  leaderElect?: boolean;
-  identity?: string;
   /** node lifecycle timings (Kubernetes' defaults otherwise) */
   nodeLifecycle?: NodeLifecycleOptions;
   /** extra controllers */
   extra?: (factory: InformerFactory) => Controller[];
 }
 
+/** Every controller on one shared informer factory. Run it under `runLeaderElected` for HA. */
 export class ControllerManager {
   private factory: InformerFactory | undefined;
   private controllers: Controller[] = [];
-  private elector: LeaderElector | undefined;
 
   constructor(private readonly client: KubeClient, private readonly opts: ControllerManagerOptions) {}
 
   async start(): Promise<void> {
-    if (this.opts.leaderElect === false) return this.run();
-    this.elector = new LeaderElector(this.client, {
-      namespace: 'kube-system',
-      name: 'kube-controller-manager',
-      identity: this.opts.identity ?? `${hostname()}_${randomUUID()}`,
-      onStartedLeading: () => { void this.run().catch((err) => console.error('controller manager: failed to start:', err)); },
-      onStoppedLeading: () => this.halt(),
-    });
-    void this.elector.run();
-  }
-
-  private async run(): Promise<void> {
     const factory = (this.factory = new InformerFactory(this.client));
     this.controllers = [
       new GarbageCollector(factory),
@@ -79,15 +61,10 @@ export class ControllerManager {
     await Promise.all(this.controllers.map((c) => c.start()));
   }
 
-  private halt(): void {
+  stop(): void {
     for (const c of this.controllers) c.stop();
     this.controllers = [];
     this.factory?.stop();
     this.factory = undefined;
-  }
-
-  stop(): void {
-    this.elector?.stop();
-    this.halt();
   }
 }
