@@ -80,6 +80,8 @@ export function sloSection(sections: Section[]): Section {
   add('mutating calls, single object', 1000, worst(crudRows.filter((r) => r.verb !== 'get')));
   add('read of a single object', 1000, worst(crudRows.filter((r) => r.verb === 'get')));
   add('LIST in one namespace', 5000, worst(list?.rows ?? []));
+  const fanOut = sections.find((x) => x.title.startsWith('Watch'))?.rows[0];
+  if (fanOut && typeof fanOut.writeP99 === 'number') add(`mutating calls under watch fan-out`, 1000, { p99: fanOut.writeP99, what: `configmaps create, ${fanOut.watchers} watchers` });
   return {
     title: 'Against the Kubernetes API call latency SLOs (p99; here client-side, under the load above)',
     columns: [{ key: 'slo', label: 'SLO' }, { key: 'target', label: 'Kubernetes p99 <=', unit: 'ms' }, { key: 'p99', label: 'worst p99 here', unit: 'ms' }, { key: 'worst', label: 'worst case' }, { key: 'within', label: 'within' }],

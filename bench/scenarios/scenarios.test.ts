@@ -20,11 +20,13 @@ test('SLO rows take the worst p99 of each class and say whether it is within the
       { resource: 'all', verb: 'all', p99: 5000 },
     ] },
     { title: 'LIST', columns: [], rows: [{ pods: 1000, p99: 30 }, { pods: 10000, p99: 400 }] },
+    { title: 'Watch', columns: [], rows: [{ watchers: 50, writeP99: 12 }] },
   ]);
   assert.deepEqual(sec.rows, [
     { slo: 'mutating calls, single object', target: 1000, p99: 1200, worst: 'configmaps patch', within: 'NO' },
     { slo: 'read of a single object', target: 1000, p99: 7, worst: 'configmaps get', within: 'yes' },
     { slo: 'LIST in one namespace', target: 5000, p99: 400, worst: '10000 pods', within: 'yes' },
+    { slo: 'mutating calls under watch fan-out', target: 1000, p99: 12, worst: 'configmaps create, 50 watchers', within: 'yes' },
   ]);
 });
 
@@ -48,7 +50,7 @@ test('api, store and footprint scenarios run small and report every row', { time
   assert.ok((watch.rows[0].lagP50 as number) > 0);
 
   const slo = api.sections.find((s) => s.title.startsWith('Against'))!;
-  assert.deepEqual(slo.rows.map((r) => r.slo), ['mutating calls, single object', 'read of a single object', 'LIST in one namespace']);
+  assert.deepEqual(slo.rows.map((r) => r.slo), ['mutating calls, single object', 'read of a single object', 'LIST in one namespace', 'mutating calls under watch fan-out']);
   for (const r of slo.rows) assert.ok(r.within === 'yes' || r.within === 'NO');
 
   const writes = store.sections[0];
