@@ -208,7 +208,6 @@ class Parser {
           if (e instanceof NotList) {
             const rs = this.val();
             set(data, k, this.reader(rs));
-            if (this.sc.pos >= this.sc.runes.length) throw new EOF();
             return;
           }
           throw e;
