@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { LeaderElector, formatMicroTime, type LeaderElectorOptions } from './index.js';
-import { startTestEnv, type TestEnv } from './testenv.js';
+import { startTestEnv, type TestEnv } from '../../testing/apiserver.js';
 import type { ResourceRef } from '../client.js';
 
 const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true };

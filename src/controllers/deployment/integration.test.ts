@@ -4,17 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
-import { SqliteStore } from '../../storage/sqlite.js';
-import { ApiServer } from '../../apiserver/server.js';
-import { ensurePki, newToken } from '../../apiserver/pki.js';
-import { kubeconfigYaml } from '../../cli/kubeconfig.js';
-import { KubeClient, resourcePath } from '../../client/client.js';
+import { resourcePath, type KubeClient } from '../../client/client.js';
+import { startTestEnv } from '../../testing/apiserver.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import { keyOf, splitKey, type Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
@@ -95,17 +91,9 @@ interface Harness {
 }
 
 async function startHarness(): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'timonel-deploy-test-'));
-  const pki = await ensurePki(join(dir, 'pki'));
-  const token = newToken();
-  const store = new SqliteStore({ path: ':memory:' });
-  await store.start();
-  const server = new ApiServer({ store, tls: { certPem: pki.certPem, keyPem: pki.keyPem }, tokens: [{ token, user: { name: 'admin', groups: ['system:masters', 'system:authenticated'] } }], host: '127.0.0.1', port: 0 });
-  await server.start();
-  const url = `https://127.0.0.1:${server.port}`;
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token }), { mode: 0o600 });
-  const client = new KubeClient({ server: url, token, ca: pki.caCertPem });
+  const env = await startTestEnv();
+  const { dir, kubeconfig } = env;
+  const client = env.client();
   const factory = new InformerFactory(client);
   const rsc = new ReplicaSetController(factory);
   const dc = new DeploymentController(factory);
@@ -119,10 +107,7 @@ async function startHarness(): Promise<Harness> {
       dc.stop();
       agent.shutdown();
       factory.stop();
-      client.close();
-      await server.stop();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await env.stop();
     },
   };
 }

@@ -6,7 +6,7 @@ import { StatusError } from '../../api/errors.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import type { KubeClient } from '../../client/client.js';
 import { EndpointsController, EndpointSliceController, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, CONTROLLER_NAME, HEADLESS_LABEL, desiredSubsets } from './index.js';
-import { startTestEnv, until, sleep, type TestEnv } from './testenv.js';
+import { startTestEnv, until, sleep, type TestEnv } from '../../testing/apiserver.js';
 
 let env: TestEnv;
 let client: KubeClient;

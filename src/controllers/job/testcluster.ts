@@ -1,14 +1,10 @@
 // For integration tests of the workload controllers: a real API server in-process (in-memory SQLite,
 // port 0) with a client and a shared informer factory — and a stand-in for the node agent (there is
 // no scheduler or kubelet in these tests: the test itself moves pods through their lifecycle).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { SqliteStore } from '../../storage/sqlite.js';
-import { ApiServer } from '../../apiserver/server.js';
-import { ensurePki, newToken } from '../../apiserver/pki.js';
-import { KubeClient } from '../../client/client.js';
+import type { ApiServer } from '../../apiserver/server.js';
+import type { KubeClient } from '../../client/client.js';
+import { startTestEnv } from '../../testing/apiserver.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import { rfc3339 } from './controllerutil.js';
 
@@ -20,29 +16,14 @@ export interface TestCluster {
 }
 
 export async function startTestCluster(): Promise<TestCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'timonel-ctrl-'));
-  const pki = await ensurePki(join(dir, 'pki'));
-  const token = newToken();
-  const store = new SqliteStore({ path: ':memory:' });
-  await store.start();
-  const server = new ApiServer({
-    store,
-    tls: { certPem: pki.certPem, keyPem: pki.keyPem },
-    tokens: [{ token, user: { name: 'admin', groups: ['system:masters', 'system:authenticated'] } }],
-    host: '127.0.0.1',
-    port: 0,
-  });
-  await server.start();
-  const client = new KubeClient({ server: `https://127.0.0.1:${server.port}`, token, ca: pki.caCertPem, userAgent: 'controller-test' });
+  const env = await startTestEnv();
+  const client = env.client('controller-test');
   const factory = new InformerFactory(client);
   return {
-    client, factory, server,
+    client, factory, server: env.server,
     async stop() {
       factory.stop();
-      client.close();
-      await server.stop();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await env.stop();
     },
   };
 }

@@ -6,7 +6,7 @@ import { StatusError } from '../../api/errors.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import type { KubeClient } from '../../client/client.js';
 import { NodeLifecycleController, DEFAULTS, TAINT_UNREACHABLE, TAINT_NOT_READY, TAINT_OUT_OF_SERVICE, TAINT_UNSCHEDULABLE, matchingTolerations, minTolerationMs, toleratesTaint } from './index.js';
-import { startTestEnv, until, sleep, type TestEnv } from './testenv.js';
+import { startTestEnv, until, sleep, type TestEnv } from '../../testing/apiserver.js';
 
 let env: TestEnv;
 let client: KubeClient;

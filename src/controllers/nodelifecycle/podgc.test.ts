@@ -5,7 +5,7 @@ import { StatusError } from '../../api/errors.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import type { KubeClient } from '../../client/client.js';
 import { PodGCController } from './podgc.js';
-import { startTestEnv, until, sleep, type TestEnv } from './testenv.js';
+import { startTestEnv, until, sleep, type TestEnv } from '../../testing/apiserver.js';
 
 let env: TestEnv;
 let client: KubeClient;

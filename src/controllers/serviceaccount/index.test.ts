@@ -5,7 +5,7 @@ import { StatusError } from '../../api/errors.js';
 import { InformerFactory, R } from '../../client/factory.js';
 import type { KubeClient } from '../../client/client.js';
 import { ServiceAccountController, RootCACertPublisher, ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION, ROOT_CA_DESCRIPTION_ANNOTATION } from './index.js';
-import { startTestEnv, until, sleep, type TestEnv } from './testenv.js';
+import { startTestEnv, until, sleep, type TestEnv } from '../../testing/apiserver.js';
 
 let env: TestEnv;
 let client: KubeClient;

@@ -1,14 +1,19 @@
 // Test support: a real API server in this process (in-memory store, throwaway PKI, port 0) and an
 // admin client for it. Used only by tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../storage/sqlite.js';
-import { ApiServer } from '../../apiserver/server.js';
-import { ensurePki, newToken } from '../../apiserver/pki.js';
-import { KubeClient } from '../../client/client.js';
+import { SqliteStore } from '../storage/sqlite.js';
+import { ApiServer } from '../apiserver/server.js';
+import { ensurePki, newToken } from '../apiserver/pki.js';
+import { KubeClient } from '../client/client.js';
+import { kubeconfigYaml } from '../cli/kubeconfig.js';
 
 export interface TestEnv {
+  server: ApiServer;
+  /** a scratch directory removed by stop(), holding `kubeconfig` for kubectl */
+  dir: string;
+  kubeconfig: string;
   url: string;
   caPem: string;
   token: string;
@@ -31,9 +36,11 @@ export async function startTestEnv(): Promise<TestEnv> {
   });
   await server.start();
   const url = `https://127.0.0.1:${server.port}`;
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token }), { mode: 0o600 });
   const clients: KubeClient[] = [];
   return {
-    url, caPem: pki.caCertPem, token,
+    server, dir, kubeconfig, url, caPem: pki.caCertPem, token,
     client(userAgent = 'test') {
       const c = new KubeClient({ server: url, token, ca: pki.caCertPem, userAgent });
       clients.push(c);
