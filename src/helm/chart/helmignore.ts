@@ -85,12 +85,12 @@ export class HelmIgnore {
     if (path === '' || path === '.' || path === './') return false;
     const base = path.slice(path.lastIndexOf('/') + 1);
     for (const r of this.rules) {
-      if (r.mustDir && !isDir) continue;
       if (r.negate) {
         if (r.mustDir && !isDir) return true;
         if (!r.matcher(path, base)) return true;
         continue;
       }
+      if (r.mustDir && !isDir) continue;
       if (r.matcher(path, base)) return true;
     }
     return false;
