@@ -10,13 +10,19 @@ import type { Hook, Release } from './types.js';
 export interface ActionConfig {
   kube: KubeApplier;
   storage: Storage;
-  /** debug/progress lines (the CLI prints them on stderr) */
+  /** debug lines (the CLI prints them on stderr with --debug) */
   log: (line: string) => void;
+  /** progress while waiting for resources and hooks (the CLI prints them on stderr); defaults to log */
+  progress?: (line: string) => void;
   now?: () => Date;
   /** poll interval of hook watches and deletion waits (ms) */
   pollMs?: number;
   /** poll interval of --wait (ms); Helm polls every 2s */
   waitPollMs?: number;
+}
+
+export function progressOf(cfg: ActionConfig): (line: string) => void {
+  return cfg.progress ?? cfg.log;
 }
 
 export function nowOf(cfg: ActionConfig): Date {
@@ -125,7 +131,7 @@ export async function recordRelease(cfg: ActionConfig, rel: Release): Promise<vo
 }
 
 export function hookContext(cfg: ActionConfig) {
-  return { kube: cfg.kube, record: (r: Release) => cfg.storage.update(r), log: cfg.log, now: cfg.now, pollMs: cfg.pollMs };
+  return { kube: cfg.kube, record: (r: Release) => cfg.storage.update(r), log: progressOf(cfg), now: cfg.now, pollMs: cfg.pollMs };
 }
 
 /** Fresh copies of rendered hooks for a new release (lastRun empty). */

@@ -5,7 +5,7 @@
 import type { ResourceRef } from '../../client/client.js';
 import { StatusError } from '../../api/errors.js';
 import {
-  type ActionConfig, type Renderer, existingResourceConflict, freshHooks, hookContext, nowOf, recordRelease, setOwnershipMetadata,
+  type ActionConfig, progressOf, type Renderer, existingResourceConflict, freshHooks, hookContext, nowOf, recordRelease, setOwnershipMetadata,
   validateReleaseName,
 } from './action.js';
 import { execHook } from './hooks.js';
@@ -202,7 +202,7 @@ async function performInstall(cfg: ActionConfig, rel: Release, toBeAdopted: Kube
     await cfg.kube.update(toBeAdopted, resources, false);
   }
   if (o.wait) {
-    await waitForResources(cfg.kube.client, resources, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: cfg.log });
+    await waitForResources(cfg.kube.client, resources, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: progressOf(cfg) });
   }
   if (!o.disableHooks) {
     try {

@@ -101,6 +101,8 @@ export type OutputFormat = 'table' | 'json' | 'yaml';
 export interface StatusPrintOptions {
   debug?: boolean;
   showDescription?: boolean;
+  /** helm get all: CHART, VERSION and APP_VERSION */
+  showMetadata?: boolean;
   hideNotes?: boolean;
 }
 
@@ -113,6 +115,9 @@ export function formatStatus(rel: Release, o: StatusPrintOptions = {}): string {
   out += `STATUS: ${rel.info.status}\n`;
   out += `REVISION: ${rel.version}\n`;
   if (o.showDescription) out += `DESCRIPTION: ${rel.info.description}\n`;
+  if (o.showMetadata) {
+    out += `CHART: ${rel.chart?.metadata?.name ?? ''}\nVERSION: ${rel.chart?.metadata?.version ?? ''}\nAPP_VERSION: ${rel.chart?.metadata?.appVersion ?? ''}\n`;
+  }
   const tests = rel.hooks.filter((h) => h.events.includes('test'));
   if (tests.length === 0) {
     out += 'TEST SUITE: None\n';

@@ -1,7 +1,7 @@
 // helm rollback (pkg/action/rollback.go): a new revision carrying an earlier revision's chart,
 // values, manifest and hooks ("Rollback to N"), applied with a three-way merge against the current
 // revision, pre/post-rollback hooks, --wait; on success every deployed revision is superseded.
-import { type ActionConfig, hookContext, nowOf, recordRelease, setOwnershipMetadata, validateReleaseName } from './action.js';
+import { type ActionConfig, progressOf, hookContext, nowOf, recordRelease, setOwnershipMetadata, validateReleaseName } from './action.js';
 import { execHook } from './hooks.js';
 import type { KubeResource, UpdateResult } from './kube.js';
 import { waitForResources } from './ready.js';
@@ -127,7 +127,7 @@ async function performRollback(cfg: ActionConfig, current: Release, target: Rele
 
   if (o.wait) {
     try {
-      await waitForResources(cfg.kube.client, targetRes, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: cfg.log });
+      await waitForResources(cfg.kube.client, targetRes, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: progressOf(cfg) });
     } catch (err) {
       target.info.status = 'failed';
       target.info.description = `Release "${target.name}" failed: ${(err as Error).message}`;

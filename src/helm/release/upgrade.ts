@@ -5,7 +5,7 @@
 // deployed. A failure marks the new revision failed; --cleanup-on-fail deletes what it created;
 // --atomic rolls back to the last successful revision.
 import {
-  type ActionConfig, type Renderer, errPending, existingResourceConflict, freshHooks, hookContext, nowOf, recordRelease,
+  type ActionConfig, progressOf, type Renderer, errPending, existingResourceConflict, freshHooks, hookContext, nowOf, recordRelease,
   setOwnershipMetadata, validateReleaseName,
 } from './action.js';
 import { execHook } from './hooks.js';
@@ -99,7 +99,8 @@ async function prepareUpgrade(cfg: ActionConfig, name: string, render: Renderer,
   const upgraded: Release = {
     name,
     namespace: current.namespace,
-    chart,
+    // With --reuse-values the chart is rendered (and stored) with the old computed values as its defaults.
+    chart: chartValues ? { ...chart, values: chartValues } : chart,
     config: values,
     info: {
       firstDeployed: current.info.firstDeployed,
@@ -190,7 +191,7 @@ async function performUpgrade(cfg: ActionConfig, original: Release, upgraded: Re
     }
     if (o.wait) {
       try {
-        await waitForResources(cfg.kube.client, target, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: cfg.log });
+        await waitForResources(cfg.kube.client, target, { timeoutMs: o.timeoutMs, waitForJobs: o.waitForJobs, pollMs: cfg.waitPollMs, progress: progressOf(cfg) });
       } catch (err) {
         await recordRelease(cfg, original);
         throw err;
