@@ -14,7 +14,7 @@ function timonel(args: string[]): { status: number | null; stdout: string; stder
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const wired = !/unknown command 'helm'/.test(timonel(['helm', 'template', '--help']).stderr);
+const wired = !/unknown command 'helm'/.test(timonel(['helm']).stderr);
 
 test('timonel helm template renders the webapp chart as Helm prints it', { skip: wired ? false : 'helm commands not wired into main.ts yet' }, () => {
   const r = timonel(['helm', 'template', 'web', join(charts, 'webapp'), '--namespace', 'prod', '--include-crds', '--kube-version', '1.29.3']);
