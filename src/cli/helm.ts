@@ -1,12 +1,12 @@
 // `timonel helm ...`: the offline Helm commands (template, lint, package, create, show,
-// dependency, repo, pull). The cluster commands (install, upgrade, ...) are added by
-// src/helm/release/commands.ts's registerReleaseCommands once it exists:
-//   import { registerReleaseCommands } from '../helm/release/commands.js';  (then call it on `helm`)
+// dependency, repo, pull); the cluster commands (install, upgrade, ...) come from
+// src/helm/release/commands.ts's registerReleaseCommands.
 
 import { Command, Option } from 'commander';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createChart } from '../helm/chart/create.js';
+import { registerReleaseCommands } from '../helm/release/commands.js';
 import { isCompatibleRange } from '../helm/chart/dependencies.js';
 import { archiveFiles, loadArchive, loadChart, ChartLoadError } from '../helm/chart/load.js';
 import { metadataYaml, saveChartArchive } from '../helm/chart/save.js';
@@ -670,6 +670,7 @@ export function registerHelmCommands(program: Command): Command {
   registerDependency(helm);
   registerRepo(helm);
   registerPull(helm);
+  registerReleaseCommands(helm);
   return helm;
 }
 
