@@ -138,3 +138,56 @@ export function bridgeNameForNode(nodeName: string): string {
   }
   return 'tmnl' + h.toString(16).padStart(8, '0');
 }
+
+async function tryRun(cmd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileP(cmd, args, { timeout: 10_000 });
+    return stdout;
+  } catch {
+    return undefined;
+  }
+}
+
+/** nftables tables present now (`ip nat`, `ip6 nat`, ...); empty when nft is unavailable */
+export async function nftTables(): Promise<string[]> {
+  const out = await tryRun('nft', ['list', 'tables']);
+  return (out ?? '').split('\n').map((l) => l.replace(/^table\s+/, '').trim()).filter(Boolean);
+}
+
+const PORTMAP_JUMPS: Array<[string, string[]]> = [
+  ['PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']],
+  ['OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']],
+  ['POSTROUTING', ['-m', 'comment', '--comment', 'CNI portfwd requiring masquerade', '-j', 'CNI-HOSTPORT-MASQ']],
+];
+
+/**
+ * Removes the portmap plugin's top-level nat chains when no pod on this host maps a hostPort any
+ * more (CNI-HOSTPORT-DNAT has no rules; portmap re-creates the chains at its next use), and the
+ * `nat` tables that were not there before (`tablesBefore`, from nftTables()) if they are empty.
+ */
+export async function cleanupPortmapChains(tablesBefore?: string[]): Promise<void> {
+  for (const bin of ['iptables', 'ip6tables']) {
+    const dnat = await tryRun(bin, ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']);
+    if (dnat === undefined) continue; // no such chain (or no iptables)
+    if (dnat.split('\n').some((l) => l.startsWith('-A '))) continue; // still in use
+    for (const [chain, rule] of PORTMAP_JUMPS) {
+      while ((await tryRun(bin, ['-w', '-t', 'nat', '-D', chain, ...rule])) !== undefined) { /* every copy */ }
+    }
+    for (const chain of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
+      await tryRun(bin, ['-w', '-t', 'nat', '-F', chain]);
+      await tryRun(bin, ['-w', '-t', 'nat', '-X', chain]);
+    }
+  }
+  if (!tablesBefore) return;
+  const version = (await tryRun('iptables', ['-V'])) ?? '';
+  if (!version.includes('nf_tables')) return;
+  for (const table of ['ip nat', 'ip6 nat']) {
+    if (tablesBefore.includes(table)) continue;
+    const [family, name] = table.split(' ') as [string, string];
+    const listing = await tryRun('nft', ['list', 'table', family, name]);
+    if (listing === undefined) continue;
+    // only base chains without rules: nothing of anyone else's
+    const body = listing.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('table') && !l.startsWith('chain') && !l.startsWith('type ') && l !== '}');
+    if (body.length === 0) await tryRun('nft', ['delete', 'table', family, name]);
+  }
+}

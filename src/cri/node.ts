@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeCgroup } from './cgroups.js';
 import { CriClient } from './client.js';
-import { bridgeNameForNode, removePodNetwork, writeCniConfig } from './cni.js';
+import { bridgeNameForNode, cleanupPortmapChains, nftTables, removePodNetwork, writeCniConfig } from './cni.js';
 import { ManagedContainerd, containerdPaths, killShims, unmountUnder } from './containerd.js';
 import { PAUSE_IMAGE, ensurePauseImage } from './images.js';
 
@@ -37,6 +37,8 @@ interface NodeRecord {
   cgroupRoot?: string;
   ipamDataDir?: string;
   socket?: string;
+  /** nftables tables before containerd first ran (the nat tables portmap may add are removed) */
+  tablesBefore?: string[];
 }
 
 function recordPath(dataDir: string): string {
@@ -65,6 +67,7 @@ export async function cleanupStaleNode(dataDir: string): Promise<boolean> {
   rmSync(join(paths.state, 'netns'), { recursive: true, force: true });
   if (rec.bridge) await removePodNetwork({ bridgeName: rec.bridge, ipamDataDir: rec.ipamDataDir });
   if (rec.cgroupRoot) removeCgroup(rec.cgroupRoot);
+  await cleanupPortmapChains(rec.tablesBefore);
   rmSync(recordPath(dataDir), { force: true });
   return true;
 }
@@ -78,6 +81,7 @@ export class CriNode {
     readonly bridgeName: string,
     readonly cgroupRoot: string,
     readonly ipamDataDir: string,
+    private readonly tablesBefore?: string[],
   ) {}
 
   /** the cgroup parent of a pod's sandbox and containers */
@@ -95,6 +99,7 @@ export class CriNode {
       return new CriNode(o, client, o.endpoint, undefined, bridge, cgroupRoot, ipamDataDir);
     }
     await cleanupStaleNode(o.dataDir);
+    const tablesBefore = await nftTables();
     const containerd = await ManagedContainerd.start({
       dataDir: o.dataDir,
       binary: o.containerdBinary,
@@ -102,10 +107,10 @@ export class CriNode {
       plainHttpRegistries: o.plainHttpRegistries,
       restoreIpForward: o.restoreIpForward,
     });
-    const rec: NodeRecord = { containerdPid: containerd.pid, bridge, cgroupRoot, ipamDataDir, socket: containerd.paths.socket };
+    const rec: NodeRecord = { containerdPid: containerd.pid, bridge, cgroupRoot, ipamDataDir, socket: containerd.paths.socket, tablesBefore };
     writeFileSync(recordPath(o.dataDir), JSON.stringify(rec) + '\n');
     const client = new CriClient(containerd.endpoint);
-    const node = new CriNode(o, client, containerd.endpoint, containerd, bridge, cgroupRoot, ipamDataDir);
+    const node = new CriNode(o, client, containerd.endpoint, containerd, bridge, cgroupRoot, ipamDataDir, tablesBefore);
     try {
       writeCniConfig(containerd.paths.cniConfDir, { podCidr: o.podCidr, ipamDataDir, bridgeName: bridge });
       await ensurePauseImage(containerd.paths.socket, join(o.dataDir, 'images'));
@@ -158,6 +163,7 @@ export class CriNode {
     await this.containerd.stop({ removePods: false });
     await removePodNetwork({ bridgeName: this.bridgeName, ipamDataDir: this.ipamDataDir });
     removeCgroup(this.cgroupRoot);
+    await cleanupPortmapChains(this.tablesBefore);
     rmSync(recordPath(this.opts.dataDir), { force: true });
   }
 
