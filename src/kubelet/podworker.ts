@@ -587,7 +587,7 @@ export class PodWorker {
     if (deepEqual(status as never, (this.pod.status ?? {}) as never)) return;
     const md = this.pod.metadata!;
     try {
-      const updated = await this.ctx.client.patch<Pod>(R.pods, md.namespace, md.name!, 'merge', { status });
+      const updated = await this.ctx.client.patch<Pod>(R.pods, md.namespace, md.name!, 'merge', { status }, { subresource: 'status' });
       if (updated.metadata?.uid === this.uid) this.pod = updated;
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) return;

@@ -42,8 +42,10 @@ export interface KubeletServerOptions {
   ips?: string[];
 }
 
+const SPDY_TUNNEL = 'SPDY/3.1+portforward.k8s.io';
+const SPDY_TUNNEL_STANDIN = 'timonel.spdy-tunnel.portforward.k8s.io';
 const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io', 'base64.channel.k8s.io'];
-const PF_WS_PROTOCOLS = ['SPDY/3.1+portforward.k8s.io', 'v4.channel.k8s.io', 'portforward.k8s.io', 'channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'];
+const PF_WS_PROTOCOLS = [SPDY_TUNNEL_STANDIN, 'v4.channel.k8s.io', 'portforward.k8s.io', 'channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'];
 
 function truthy(v: string | null): boolean {
   return v === '1' || v === 'true' || v === 'True';
@@ -110,6 +112,14 @@ export class KubeletServer {
 
   constructor(private readonly opts: KubeletServerOptions) {
     this.tokenBuf = Buffer.from(opts.token);
+    // `SPDY/3.1+portforward.k8s.io` is not a valid RFC 7230 token ('/'), which the ws package
+    // refuses: the request carries a stand-in through the handshake and the reply gets the original.
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      if (!(req as IncomingMessage & { spdyTunnel?: boolean }).spdyTunnel) return;
+      for (let i = 0; i < headers.length; i++) {
+        if (/^sec-websocket-protocol:/i.test(headers[i]!)) headers[i] = `Sec-WebSocket-Protocol: ${SPDY_TUNNEL}`;
+      }
+    });
   }
 
   async start(): Promise<void> {
@@ -221,7 +231,12 @@ export class KubeletServer {
         const sandbox = this.opts.kubelet.lookupSandbox(p.namespace, p.pod);
         if (!sandbox) return reject(404, `pod "${p.pod}" not found`);
         if (upgradeTo === 'websocket') {
-          this.wss.handleUpgrade(req, socket, head, (ws) => this.portForwardWs(ws, sandbox, url.searchParams));
+          const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((x) => x.trim());
+          if (offered.includes(SPDY_TUNNEL)) {
+            (req as IncomingMessage & { spdyTunnel?: boolean }).spdyTunnel = true;
+            req.headers['sec-websocket-protocol'] = SPDY_TUNNEL_STANDIN;
+          }
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.portForwardWs(ws, sandbox, url.searchParams, !!(req as IncomingMessage & { spdyTunnel?: boolean }).spdyTunnel));
           return;
         }
         if (upgradeTo.startsWith('spdy/3.1')) return this.portForwardSpdyUpgrade(req, socket, head, sandbox);
@@ -298,8 +313,8 @@ export class KubeletServer {
 
   // ---------------------------------------------------------------- port-forward
 
-  private portForwardWs(ws: WebSocket, sandbox: SandboxLookup, q: URLSearchParams): void {
-    if (ws.protocol.startsWith('SPDY/3.1+')) {
+  private portForwardWs(ws: WebSocket, sandbox: SandboxLookup, q: URLSearchParams, spdy: boolean): void {
+    if (spdy) {
       const session = new SpdySession({
         write: (b) => { if (ws.readyState === WebSocket.OPEN) ws.send(b); },
         close: () => { if (ws.readyState === WebSocket.OPEN) ws.close(1000); },

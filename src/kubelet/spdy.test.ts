@@ -30,6 +30,7 @@ test('our header blocks are a valid zlib stream across frames', () => {
   const w = new HeaderWriter();
   const a = w.block({ port: '8080', StreamType: 'data' });
   const b = w.block({});
+  assert.deepEqual([...a.subarray(-5)], [0, 0, 0, 0xff, 0xff], 'each block ends as a sync flush does');
   const inflate = zlib.inflateSync(Buffer.concat([a, b, Buffer.from([0x03, 0x00])]), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
   const first = encodeHeaderBlock({ port: '8080', streamtype: 'data' });
   assert.deepEqual(decodeHeaderBlock(inflate.subarray(0, first.length)), { port: '8080', streamtype: 'data' });

@@ -79,7 +79,11 @@ export function decodeHeaderBlock(b: Buffer): Headers {
   return out;
 }
 
-/** Writes header blocks as one zlib stream of stored deflate blocks. */
+/**
+ * Writes header blocks as one zlib stream of stored deflate blocks. Each block ends with an empty
+ * stored block (what a zlib sync flush writes): Go's inflater hands out a stored block's bytes only
+ * when it reads the next block header, so the header block must carry that next block itself.
+ */
 export class HeaderWriter {
   private started = false;
 
@@ -90,15 +94,15 @@ export class HeaderWriter {
       this.started = true;
       parts.push(Buffer.from([0x78, 0x01]));
     }
-    for (let off = 0; off < raw.length || off === 0; off += 0xffff) {
+    for (let off = 0; off < raw.length; off += 0xffff) {
       const chunk = raw.subarray(off, Math.min(raw.length, off + 0xffff));
       const hdr = Buffer.alloc(5);
       hdr[0] = 0x00; // BFINAL 0, BTYPE 00 (stored), padded to the byte
       hdr.writeUInt16LE(chunk.length, 1);
       hdr.writeUInt16LE(~chunk.length & 0xffff, 3);
       parts.push(hdr, chunk);
-      if (raw.length === 0) break;
     }
+    parts.push(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
     return Buffer.concat(parts);
   }
 }
