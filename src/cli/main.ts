@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { up } from './up.js';
 import { startControlPlane, onSignals } from './controlplane.js';
+import { registerHelmCommands } from './helm.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -43,5 +44,6 @@ export async function main(argv: string[]): Promise<void> {
       console.log(`timonel server: API server at ${cp.url}; node agents join with --server ${cp.url} --token-file ${cp.dataDir}/pki/node.token`);
       onSignals(() => cp.stop());
     });
+  registerHelmCommands(program);
   await program.parseAsync(argv);
 }
