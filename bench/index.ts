@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { renderMarkdown, renderRun, renderScenario, writeRun, type RunRecord } from './lib/report.js';
@@ -71,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // Entry point when run as `node dist/bench/index.js`.
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.on('unhandledRejection', (err) => {
     console.error('bench: unhandled rejection:', err);
     process.exit(1);

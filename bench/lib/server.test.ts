@@ -40,6 +40,7 @@ test('startServer: a server that dies is noticed, and stop() fails', async () =>
   assert.throws(() => s.assertAlive(), ServerExited);
   assert.throws(() => s.sample(), ServerExited);
   await assert.rejects(s.stop(), ServerExited);
+  assert.ok(!existsSync(s.dataDir), 'the temporary data dir is removed even so');
 });
 
 test('startServer: a server that cannot start fails with its output', async () => {

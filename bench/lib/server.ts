@@ -167,7 +167,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
       if (exit) throw new ServerExited(exit.code, exit.signal, out);
     },
     stop: async () => {
-      if (exit) throw new ServerExited(exit.code, exit.signal, out);
+      if (exit) {
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+        throw new ServerExited(exit.code, exit.signal, out);
+      }
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const killed = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(true), 15_000); })]);
