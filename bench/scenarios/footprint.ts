@@ -57,12 +57,14 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     await sleep(ctx.num('settle') * 1000);
     const a = s.sample();
     const rss = new Histogram();
+    rss.record(a.rssBytes / MiB);
     const endAt = performance.now() + ctx.num('idle') * 1000;
     while (performance.now() < endAt) {
       rss.record(s.sample().rssBytes / MiB);
       await sleep(Math.min(1000, Math.max(0, endAt - performance.now())));
     }
     const b = s.sample();
+    rss.record(b.rssBytes / MiB);
     idle = {
       state: 'idle, no pods', seconds: round((b.at - a.at) / 1000, 1),
       rssMiB: round(b.rssBytes / MiB, 1), rssMaxMiB: round(rss.max, 1), peakRssMiB: round(b.peakRssBytes / MiB, 1),
