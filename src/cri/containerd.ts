@@ -29,6 +29,8 @@ export interface ContainerdPaths {
   cniConfDir: string;
   /** containerd's opt plugin directory */
   opt: string;
+  /** where the CRI plugin bind-mounts pod network namespaces (netns_mounts_under_state_dir) */
+  netns: string;
 }
 
 export function containerdPaths(dataDir: string): ContainerdPaths {
@@ -43,6 +45,7 @@ export function containerdPaths(dataDir: string): ContainerdPaths {
     certsDir: join(base, 'certs.d'),
     cniConfDir: join(base, 'cni', 'net.d'),
     opt: join(base, 'opt'),
+    netns: join(base, 'state', 'io.containerd.grpc.v1.cri', 'netns'),
   };
 }
 
@@ -363,7 +366,7 @@ export class ManagedContainerd {
     }
     await killShims(this.paths.socket);
     await unmountUnder([this.paths.root, this.paths.state]);
-    rmSync(join(this.paths.state, 'netns'), { recursive: true, force: true });
+    rmSync(this.paths.netns, { recursive: true, force: true });
     rmSync(this.paths.socket, { force: true });
     rmSync(this.paths.socket + '.ttrpc', { force: true });
     if (this.opts.restoreIpForward && this.ipForwardBefore !== undefined && readIpForward() !== this.ipForwardBefore) {

@@ -64,7 +64,7 @@ export async function cleanupStaleNode(dataDir: string): Promise<boolean> {
   }
   await killShims(rec.socket ?? paths.socket);
   await unmountUnder([paths.root, paths.state]);
-  rmSync(join(paths.state, 'netns'), { recursive: true, force: true });
+  rmSync(paths.netns, { recursive: true, force: true });
   if (rec.bridge) await removePodNetwork({ bridgeName: rec.bridge, ipamDataDir: rec.ipamDataDir });
   if (rec.cgroupRoot) removeCgroup(rec.cgroupRoot);
   await cleanupPortmapChains(rec.tablesBefore);
@@ -112,6 +112,12 @@ export class CriNode {
     const client = new CriClient(containerd.endpoint);
     const node = new CriNode(o, client, containerd.endpoint, containerd, bridge, cgroupRoot, ipamDataDir, tablesBefore);
     try {
+      // pods of a previous run (containerd keeps their records in its root) are stale: the
+      // kubelet starts its pods afresh, as with the process runtime
+      for (const sb of await client.listPodSandbox()) {
+        try { await client.stopPodSandbox(sb.id); } catch { /* removal below */ }
+        try { await client.removePodSandbox(sb.id); } catch { /* left to the kubelet's own cleanup */ }
+      }
       writeCniConfig(containerd.paths.cniConfDir, { podCidr: o.podCidr, ipamDataDir, bridgeName: bridge });
       await ensurePauseImage(containerd.paths.socket, join(o.dataDir, 'images'));
       await node.waitNetworkReady(o.networkReadyTimeoutMs ?? 20_000);

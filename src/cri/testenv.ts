@@ -40,7 +40,7 @@ export function leftovers(env: { dir: string; node: CriNode }): string[] {
   const out: string[] = [];
   const base = env.node.containerd?.paths;
   if (base) {
-    const netnsDir = join(base.state, 'netns');
+    const netnsDir = base.netns;
     if (existsSync(netnsDir)) for (const f of readdirSync(netnsDir)) out.push(`netns ${f}`);
   }
   const mi = readFileSync('/proc/self/mountinfo', 'utf8');
