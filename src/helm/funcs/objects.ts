@@ -3,6 +3,7 @@
 // engine's value model (fields are properties, methods are prototype functions).
 
 import { goFunc } from '../template/index.js';
+import { GO_NAMED_MAP } from '../template/values.js';
 import type { ChartDependency, ChartFile, ChartMetadata, Maintainer } from '../chart/types.js';
 import { toYaml } from '../values/yaml.js';
 import { marshal } from '../sprig/json.js';
@@ -180,6 +181,8 @@ export class Files {
     return Object.keys(f).sort().map((k) => [k, f[k] as Uint8Array]);
   }
 }
+
+Object.defineProperty(Files.prototype, GO_NAMED_MAP, { value: true, enumerable: false });
 
 function filesMethod<T>(name: string, spec: string[], fn: (this: Files, ...args: never[]) => T): void {
   Object.defineProperty(Files.prototype, name, { value: goFunc(spec as never, fn as never), enumerable: false });

@@ -6,7 +6,7 @@
 import { fmtTypeName, sprint, sprintf, sprintln } from './gofmt.js';
 import { compileSignature, signatureOf, type ExecContext, type Param, type Signature } from './funcs.js';
 import { compareStrings, isPrint, utf8Bytes, utf8Decode } from './strconv.js';
-import { GoTime, isMap, truthy } from './values.js';
+import { GoTime, isMap, isNamedMap, truthy } from './values.js';
 
 export interface FuncEntry {
   fn: (...args: unknown[]) => unknown;
@@ -93,7 +93,7 @@ function length(item: unknown): bigint {
   if (item === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return BigInt(utf8Bytes(item).length);
   if (Array.isArray(item) || item instanceof Uint8Array) return BigInt(item.length);
-  if (isMap(item)) return BigInt(Object.keys(item).length);
+  if (isMap(item) || isNamedMap(item)) return BigInt(Object.keys(item).length);
   throw new Error(`len of type ${typeOf(item)}`);
 }
 

@@ -19,7 +19,7 @@ import { signatureOf, valueParam, type ExecContext, type Param } from './funcs.j
 import { fmtTypeName, formatValue } from './gofmt.js';
 import type { TemplateSet } from './set.js';
 import { quote } from './strconv.js';
-import { isMap, sortedKeys, truthy } from './values.js';
+import { isMap, isNamedMap, sortedKeys, truthy } from './values.js';
 
 /**
  * What a missing map key evaluates to: 'default'/'invalid' print "<no value>" and stop nothing,
@@ -280,7 +280,7 @@ export class State implements ExecContext {
         iterated = true;
         if (oneIteration(BigInt(i), BigInt(val[i]!), false)) break;
       }
-    } else if (isMap(val)) {
+    } else if (isMap(val) || isNamedMap(val)) {
       for (const k of sortedKeys(val)) {
         iterated = true;
         const e: unknown = val[k];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecError, ParseError, TemplateSet, goFunc, type FuncMap } from './index.js';
+import { GO_NAMED_MAP as GO_NAMED_MAP_FOR_TEST } from './values.js';
 
 class Files {
   readonly goType = 'helm.Files';
@@ -756,4 +757,16 @@ test('parsing and executing a large template is fast', () => {
   const ms = performance.now() - t0;
   assert.ok(out.includes('k1: "one" on\nk2: "x" on'), out.slice(0, 80));
   assert.ok(ms < 2000, `took ${ms}ms`);
+});
+
+test('range and len over a Go named map type with methods (Helm .Files)', () => {
+  class NamedMap { [k: string]: unknown }
+  Object.defineProperty(NamedMap.prototype, GO_NAMED_MAP_FOR_TEST, { value: true, enumerable: false });
+  Object.defineProperty(NamedMap.prototype, 'Get', { value: function (this: NamedMap, k: string) { return this[k]; }, enumerable: false });
+  const m = new NamedMap();
+  m.b = 'two';
+  m.a = 'one';
+  const set = new TemplateSet();
+  set.parse('t', '{{ range $k, $v := . }}{{ $k }}={{ $v }};{{ end }}{{ len . }} {{ .Get "a" }}');
+  assert.equal(set.execute('t', m), 'a=one;b=two;2 one');
 });

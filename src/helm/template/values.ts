@@ -16,6 +16,16 @@ import { compareStrings } from './strconv.js';
 
 export type GoValue = unknown;
 
+/**
+ * Marks a class whose instances are Go named map types with methods (Helm's `.Files` is a
+ * map[string][]byte with Get/Glob/...): `range` walks their own enumerable keys in sorted order.
+ */
+export const GO_NAMED_MAP = Symbol.for('timonel.goNamedMap');
+
+export function isNamedMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[GO_NAMED_MAP] === true;
+}
+
 export class GoTime {
   constructor(readonly date: Date, readonly location: string = 'Local') {}
 }
