@@ -303,7 +303,6 @@ function nameAndChart(args: string[], o: { generateName?: boolean; nameTemplate?
     if (o.nameTemplate) throw new Error('cannot set --name-template and also specify a name');
     return [args[0]!, args[1]!];
   }
-  if (args.length === 0) throw new Error('"helm install" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]');
   if (!o.generateName) throw new Error('must either provide a name or specify --generate-name');
   let base = basename(args[0]!);
   if (base === '.' || base === '') base = 'chart';
@@ -383,7 +382,14 @@ function registerInstall(helm: Command): void {
     .option('-g, --generate-name', 'generate the name (and omit the NAME parameter)')
     .option('--name-template <template>', 'specify template used to name the release')
     .option('--replace', 're-use the given name, only if that name is a deleted release which remains in the history. This is unsafe in production')
-    .action(run((args: string[], o: InstallFlags, c: Command) => runInstall(args, o, c), 'INSTALLATION FAILED: '));
+    .action(async (args: string[], o: InstallFlags, c: Command) => {
+      if (recoverPositional(args, o.dryRun).args.length === 0) {
+        process.stderr.write('Error: "helm install" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]\n');
+        process.exitCode = 1;
+        return;
+      }
+      await run(() => runInstall(args, o, c), 'INSTALLATION FAILED: ')();
+    });
 }
 
 interface UpgradeFlags extends InstallFlags {
@@ -447,27 +453,36 @@ function registerUpgrade(helm: Command): void {
           return;
         }
       }
+      let chart: LoadedChart;
+      let vals: Record<string, unknown>;
+      let mode: 'none' | 'client' | 'server';
+      let timeoutMs: number;
+      let maxHistory: number;
+      try {
+        mode = dryRunMode(rec.dryRun);
+        timeoutMs = durationMs(o.timeout);
+        maxHistory = Number.parseInt(o.historyMax, 10);
+        if (!Number.isFinite(maxHistory)) throw new Error(`invalid argument "${o.historyMax}" for "--history-max" flag: strconv.ParseInt: parsing "${o.historyMax}": invalid syntax`);
+        chart = await locateChart(chartRef, o);
+        vals = userValues(o);
+      } catch (e) {
+        s.close();
+        process.stderr.write(`Error: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       await run(async () => {
+        const r = chartRenderer(s, chart, { live: mode !== 'client', subNotes: o.renderSubchartNotes, debug: Boolean(g.debug) });
         try {
-          const mode = dryRunMode(rec.dryRun);
-          const timeoutMs = durationMs(o.timeout);
-          const maxHistory = Number.parseInt(o.historyMax, 10);
-          if (!Number.isFinite(maxHistory)) throw new Error(`invalid argument "${o.historyMax}" for "--history-max" flag: strconv.ParseInt: parsing "${o.historyMax}": invalid syntax`);
-          const chart = await locateChart(chartRef, o);
-          const vals = userValues(o);
-          const r = chartRenderer(s, chart, { live: mode !== 'client', subNotes: o.renderSubchartNotes, debug: Boolean(g.debug) });
-          try {
-            const rel = await upgrade(s.cfg, name, r.render, toReleaseChart(chart), vals, {
-              timeoutMs, wait: o.wait, waitForJobs: o.waitForJobs, atomic: o.atomic, dryRun: mode !== 'none', disableHooks: o.hooks === false,
-              force: o.force, resetValues: o.resetValues, reuseValues: o.reuseValues, resetThenReuseValues: o.resetThenReuseValues,
-              maxHistory, cleanupOnFail: o.cleanupOnFail, description: o.description, labels: parseLabels(o.labels),
-            });
-            if (o.output === 'table') out(`Release "${name}" has been upgraded. Happy Helming!\n`);
-            out(writeStatus(rel, o.output, { debug: Boolean(g.debug), hideNotes: o.hideNotes }));
-          } finally {
-            r.close();
-          }
+          const rel = await upgrade(s.cfg, name, r.render, toReleaseChart(chart), vals, {
+            timeoutMs, wait: o.wait, waitForJobs: o.waitForJobs, atomic: o.atomic, dryRun: mode !== 'none', disableHooks: o.hooks === false,
+            force: o.force, resetValues: o.resetValues, reuseValues: o.reuseValues, resetThenReuseValues: o.resetThenReuseValues,
+            maxHistory, cleanupOnFail: o.cleanupOnFail, description: o.description, labels: parseLabels(o.labels),
+          });
+          if (o.output === 'table') out(`Release "${name}" has been upgraded. Happy Helming!\n`);
+          out(writeStatus(rel, o.output, { debug: Boolean(g.debug), hideNotes: o.hideNotes }));
         } finally {
+          r.close();
           s.close();
         }
       }, 'UPGRADE FAILED: ')();
