@@ -211,7 +211,7 @@ export class LocalRegistry {
 
   static async start(dir: string, port?: number): Promise<LocalRegistry> {
     mkdirSync(join(dir, 'data'), { recursive: true });
-    const p = port ?? (await freePort());
+    const p = port || (await freePort());
     const cfg = join(dir, 'config.yml');
     writeFileSync(cfg, registryConfigYaml(join(dir, 'data'), p));
     const child = spawn('/usr/bin/docker-registry', ['serve', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -251,11 +251,14 @@ export class LocalRegistry {
   }
 }
 
-/** command line: `node dist/src/cri/images.js OUTDIR [--push HOST:PORT] [--import SOCKET]` */
+/**
+ * command line: `node dist/src/cri/images.js OUTDIR [--push HOST:PORT] [--import SOCKET] [--serve [PORT]]`
+ * (--serve starts a docker-registry on 127.0.0.1, pushes both images and runs until interrupted)
+ */
 async function main(argv: string[]): Promise<void> {
   const out = argv[0];
   if (!out || out.startsWith('-')) {
-    process.stderr.write('usage: images.js OUTDIR [--push 127.0.0.1:PORT] [--import /path/containerd.sock]\n');
+    process.stderr.write('usage: images.js OUTDIR [--push 127.0.0.1:PORT] [--import /path/containerd.sock] [--serve [PORT]]\n');
     process.exit(2);
   }
   const missing = missingImageTools();
@@ -273,6 +276,17 @@ async function main(argv: string[]): Promise<void> {
       await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${busybox.layout}:${busybox.tag}`, `docker://${host}/busybox:${busybox.tag}`], 300_000);
       await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${pause.layout}:${pause.tag}`, `docker://${host}/pause:${pause.tag}`], 300_000);
       process.stdout.write(`pushed ${host}/busybox:${busybox.tag} and ${host}/pause:${pause.tag}\n`);
+    } else if (argv[i] === '--serve') {
+      const port = argv[i + 1] && /^\d+$/.test(argv[i + 1]!) ? Number(argv[++i]) : undefined;
+      const reg = await LocalRegistry.start(join(out, 'registry'), port);
+      await reg.push(busybox, `busybox:${busybox.tag}`);
+      await reg.push(pause, `pause:${pause.tag}`);
+      process.stdout.write(`serving ${reg.host}/busybox:${busybox.tag} and ${reg.host}/pause:${pause.tag} (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await reg.stop();
     } else if (argv[i] === '--import') {
       const sock = argv[++i]!;
       await importImage(sock, busybox, `timonel.local/busybox:${busybox.tag}`);
