@@ -140,6 +140,16 @@ test('cri runtime: pods, limits, OOM, events, exec, port-forward, images, cleanu
       tty.stdin!.write('stty size; exit 3\n');
       assert.equal(await tty.exit, 3);
       assert.match(await screen, /40 120/);
+      // stdin closed alone: the command sees end of input
+      const cat = await rt.exec(httpd, { cmd: ['sh', '-c', 'wc -c; cat /dev/null'], tty: false, stdin: true, stdout: true, stderr: false });
+      const counted = collect(cat.stdout);
+      cat.stdin!.write('12345');
+      cat.stdin!.end('678\n');
+      assert.equal(await cat.exit, 0);
+      assert.equal((await counted).trim(), '9');
+      const ws = new CriRuntime({ client: env.node.client, execTransport: 'websocket' });
+      const viaWs = await ws.exec(httpd, { cmd: ['echo', 'ws'], tty: false, stdin: false, stdout: true, stderr: true });
+      assert.deepEqual(await Promise.all([collect(viaWs.stdout), viaWs.exit]), ['ws\n', 0]);
       const missing = await rt.exec(httpd, { cmd: ['/no/such/binary'], tty: false, stdin: false, stdout: true, stderr: true });
       const [, merr, mcode] = await Promise.all([collect(missing.stdout), collect(missing.stderr), missing.exit]);
       assert.notEqual(mcode, 0);

@@ -10,7 +10,8 @@
 //   `<logDirectory>/<logPath>`, written by containerd; OOM kills are reported by containerd with
 //   reason OOMKilled.
 // - Exec: ExecSync for probes and hooks; interactive exec through containerd's streaming server
-//   (WebSocket v4.channel.k8s.io: closing stdin alone is not possible there).
+//   over SPDY/3.1 (v4.channel.k8s.io), as client-go does, so stdin can be closed alone (WebSocket
+//   v4 is there too, without that).
 // - Port-forward: a TCP connection to the pod's IP from the host (every pod IP is reachable from
 //   the node over the bridge; hostNetwork pods on 127.0.0.1).
 // - Events: containerd 1.6 has no GetContainerEvents; container state changes are found by
@@ -21,6 +22,7 @@ import type { Duplex } from 'node:stream';
 import { removeCgroup } from '../../cri/cgroups.js';
 import { CriClient, CriError, isNotFound } from '../../cri/client.js';
 import { CriNode, type CriNodeOptions } from '../../cri/node.js';
+import { connectSpdyStream } from '../../cri/spdy.js';
 import { connectStream } from '../../cri/streaming.js';
 import type {
   CriAuthConfig, CriContainer, CriContainerConfig, CriContainerStatus, CriImage, CriPodSandboxConfig, CriPodSandboxStatus,
@@ -42,6 +44,8 @@ export interface CriRuntimeOptions {
   node?: CriNode;
   /** interval of the container state poll that stands in for GetContainerEvents (ms, default 1000) */
   eventPollMs?: number;
+  /** how exec talks to the streaming server (default spdy) */
+  execTransport?: 'spdy' | 'websocket';
 }
 
 const ns = (t: number): number => (t > 0 ? Math.floor(t / 1e6) : 0);
@@ -318,7 +322,8 @@ export class CriRuntime implements RuntimeService, ImageService {
     const url = await wrap(this.client.exec({
       containerId, cmd: req.cmd, tty: req.tty, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr && !req.tty,
     }));
-    return connectStream(url, { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty });
+    const o = { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty };
+    return this.opts.execTransport === 'websocket' ? connectStream(url, o) : connectSpdyStream(url, o);
   }
 
   async portForward(podSandboxId: string, port: number): Promise<Duplex> {
