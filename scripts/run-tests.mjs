@@ -1,11 +1,12 @@
-// Runs the compiled tests with Node's test runner: unit tests (beside the code, dist/src/**/*.test.js)
+// Runs the compiled tests with Node's test runner: unit tests (beside the code, dist/src/**/*.test.js
+// and dist/bench/**/*.test.js)
 // and end-to-end tests (dist/test/e2e/**/*.test.js). `node scripts/run-tests.mjs [unit|e2e] [filter]`.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 
 const [which = 'all', filter = ''] = process.argv.slice(2);
-const roots = { unit: ['dist/src'], e2e: ['dist/test/e2e'], all: ['dist/src', 'dist/test/e2e'] }[which];
+const roots = { unit: ['dist/src', 'dist/bench'], e2e: ['dist/test/e2e'], all: ['dist/src', 'dist/bench', 'dist/test/e2e'] }[which];
 if (!roots) { console.error(`unknown suite ${which}: use unit, e2e or all`); process.exit(2); }
 
 function walk(dir, out) {

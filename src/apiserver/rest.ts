@@ -190,7 +190,18 @@ export class RestHandler {
     if (format.kind === 'partial') {
       return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: items.map(partial) });
     }
-    sendJson(res, 200, { kind: ri.info.listKind, apiVersion: apiVersionOf(ri.group, ri.version), metadata, items });
+    // Large lists are streamed item by item (each item's JSON is cached) rather than built as one string.
+    const head = `{"kind":${JSON.stringify(ri.info.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(ri.group, ri.version))},"metadata":${JSON.stringify(metadata)},"items":[`;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    let chunk = head;
+    for (let i = 0; i < items.length; i++) {
+      chunk += (i ? ',' : '') + jsonOf(items[i]);
+      if (chunk.length > 1 << 20) {
+        if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+        chunk = '';
+      }
+    }
+    res.end(chunk + ']}');
   }
 
   private async watch(req: IncomingMessage, res: ServerResponse, ri: RequestInfo, query: URLSearchParams): Promise<void> {
@@ -218,7 +229,7 @@ export class RestHandler {
       if (!Number.isInteger(afterRv) || afterRv < 0) throw errors.badRequest(`invalid resource version "${rvParam}"`);
     }
 
-    const encode = (type: string, obj: unknown) => JSON.stringify({ type, object: obj }) + '\n';
+    const encode = (type: string, obj: unknown) => `{"type":"${type}","object":${jsonOf(obj)}}\n`;
     const render = (obj: KubeObject): unknown => {
       const o = this.out(ri.info, obj);
       if (format.kind === 'table') return toTable(ri.info, [o], tableOpts(format));
@@ -228,6 +239,8 @@ export class RestHandler {
     const pending: string[] = [];
     let unsubscribe: (() => void) | undefined;
     let closed = false;
+    // Events that arrive while subscribing (the backlog) wait until the headers are out.
+    let started = false;
     const push = (events: CacheEvent[]) => {
       for (const ev of events) {
         const now = match(ev.obj);
@@ -243,7 +256,7 @@ export class RestHandler {
       flush();
     };
     const flush = () => {
-      if (closed || !pending.length) return;
+      if (!started || closed || !pending.length) return;
       const chunk = pending.join('');
       pending.length = 0;
       res.write(chunk);
@@ -261,7 +274,14 @@ export class RestHandler {
     unsubscribe = this.cache.watch(prefix, afterRv, (evs) => push(evs));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-    if (initial.length) push(initial);
+    started = true;
+    if (initial.length) {
+      // The initial state goes before anything that arrived while subscribing.
+      const backlog = pending.splice(0);
+      push(initial);
+      pending.push(...backlog);
+    }
+    flush();
     if (sendInitial) {
       pending.push(encode('BOOKMARK', { kind: ri.info.kind, apiVersion: apiVersionOf(ri.group, ri.version), metadata: { resourceVersion: String(afterRv), annotations: { 'k8s.io/initial-events-end': 'true' } } }));
       flush();
@@ -813,6 +833,22 @@ export class RestHandler {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * Serialized objects, shared by every watcher and list that sends the same cached object (objects in
+ * the watch cache are never mutated in place, so their JSON cannot go stale).
+ */
+const serialized = new WeakMap<object, string>();
+
+export function jsonOf(obj: unknown): string {
+  if (typeof obj !== 'object' || obj === null) return JSON.stringify(obj);
+  let s = serialized.get(obj);
+  if (s === undefined) {
+    s = JSON.stringify(obj);
+    serialized.set(obj, s);
+  }
+  return s;
+}
 
 export function encodeStored(obj: KubeObject): string {
   const md = { ...obj.metadata };

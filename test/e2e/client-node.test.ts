@@ -64,8 +64,12 @@ test('client-node: watch delivers events and resumes from a resourceVersion', as
   const req2 = await watch.watch('/api/v1/namespaces/cw/configmaps', { resourceVersion: lastRv }, (type, obj) => { resumed.push(`${type}:${obj.metadata.name}`); }, () => undefined);
   const deadline2 = Date.now() + 10_000;
   while (resumed.length < 2 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 50));
+  // the resumed stream stays open: later changes arrive on it too
+  await core.createNamespacedConfigMap({ namespace: 'cw', body: { metadata: { name: 'c' } } });
+  const deadline3 = Date.now() + 10_000;
+  while (resumed.length < 3 && Date.now() < deadline3) await new Promise((r) => setTimeout(r, 50));
   req2.abort();
-  assert.deepEqual(resumed, ['MODIFIED:a', 'DELETED:b']);
+  assert.deepEqual(resumed, ['MODIFIED:a', 'DELETED:b', 'ADDED:c']);
 });
 
 test('client-node: informer lists and follows changes', async () => {
