@@ -191,3 +191,25 @@ export async function cleanupPortmapChains(tablesBefore?: string[]): Promise<voi
     if (body.length === 0) await tryRun('nft', ['delete', 'table', family, name]);
   }
 }
+
+/** the cluster CIDR node ranges for the `cri` runtime come from (as kube-controller-manager's default in kubeadm/flannel setups) */
+export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
+
+/** true for ranges inside 127.0.0.0/8, which a Linux bridge cannot route (the `process` runtime's ranges) */
+export function isLoopbackCidr(cidr: string): boolean {
+  return parseIpv4Cidr(cidr).network >>> 24 === 127;
+}
+
+/** the first `/prefix` range of `clusterCidr` not in `used` (a node's podCIDR for the `cri` runtime) */
+export function choosePodCidrFrom(used: Iterable<string>, clusterCidr = DEFAULT_CLUSTER_CIDR, prefix = 24): string {
+  const cluster = parseIpv4Cidr(clusterCidr);
+  if (prefix < cluster.prefix || prefix > 30) throw new Error(`node prefix /${prefix} does not fit in ${clusterCidr}`);
+  const taken = new Set(used);
+  const step = 2 ** (32 - prefix);
+  const count = 2 ** (prefix - cluster.prefix);
+  for (let i = 0; i < count; i++) {
+    const cidr = `${formatIpv4(cluster.network + i * step)}/${prefix}`;
+    if (!taken.has(cidr)) return cidr;
+  }
+  throw new Error(`no free /${prefix} left in ${clusterCidr}`);
+}

@@ -7,7 +7,8 @@ import {
   addPlainHttpRegistry, containerdConfigToml, containerdMissingMessage, containerdPaths, mountsUnder, plainHttpHostsToml,
 } from './containerd.js';
 import {
-  bridgeNameForNode, cidrContains, cniConflist, gatewayOf, parseIpv4Cidr, validBridgeName, writeCniConfig, CNI_CONF_FILE,
+  bridgeNameForNode, choosePodCidrFrom, cidrContains, cniConflist, gatewayOf, isLoopbackCidr, parseIpv4Cidr, validBridgeName,
+  writeCniConfig, CNI_CONF_FILE,
 } from './cni.js';
 import { cgroupHierarchies } from './cgroups.js';
 import { registryConfigYaml } from './images.js';
@@ -145,4 +146,14 @@ test('docker-registry config listens on loopback only', () => {
   const y = registryConfigYaml('/r/data', 5123);
   assert.match(y, /^  addr: 127\.0\.0\.1:5123$/m);
   assert.match(y, /^    rootdirectory: "\/r\/data"$/m);
+});
+
+test('node pod ranges for the cri runtime come from the cluster CIDR, never the loopback network', () => {
+  assert.equal(choosePodCidrFrom([]), '10.244.0.0/24');
+  assert.equal(choosePodCidrFrom(['10.244.0.0/24', '10.244.1.0/24', '127.1.0.0/16']), '10.244.2.0/24');
+  assert.equal(choosePodCidrFrom(['10.0.0.0/25'], '10.0.0.0/24', 25), '10.0.0.128/25');
+  assert.throws(() => choosePodCidrFrom(['10.0.0.0/25', '10.0.0.128/25'], '10.0.0.0/24', 25), /no free \/25/);
+  assert.throws(() => choosePodCidrFrom([], '10.0.0.0/24', 16), /does not fit/);
+  assert.equal(isLoopbackCidr('127.1.0.0/16'), true);
+  assert.equal(isLoopbackCidr('10.244.1.0/24'), false);
 });

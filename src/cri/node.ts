@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeCgroup } from './cgroups.js';
 import { CriClient } from './client.js';
-import { bridgeNameForNode, cleanupPortmapChains, nftTables, removePodNetwork, writeCniConfig } from './cni.js';
+import { bridgeNameForNode, cleanupPortmapChains, isLoopbackCidr, nftTables, removePodNetwork, writeCniConfig } from './cni.js';
 import { ManagedContainerd, containerdPaths, killShims, unmountUnder } from './containerd.js';
 import { PAUSE_IMAGE, ensurePauseImage } from './images.js';
 
@@ -93,6 +93,9 @@ export class CriNode {
     const cgroupRoot = o.cgroupRoot ?? `/timonel/${o.nodeName}`;
     const ipamDataDir = join(containerdPaths(o.dataDir).base, 'cni', 'ipam');
     const bridge = o.bridgeName ?? bridgeNameForNode(o.nodeName);
+    if (!o.endpoint && isLoopbackCidr(o.podCidr)) {
+      throw new Error(`pod CIDR ${o.podCidr} is on the loopback network (a 'process' runtime range): the cri runtime needs a range a bridge can route, e.g. one /24 of 10.244.0.0/16`);
+    }
     if (o.endpoint) {
       const client = new CriClient(o.endpoint);
       await client.version();
