@@ -30,8 +30,6 @@ export interface ControlPlane {
   adminToken: string;
   /** token node agents use to join (`timonel agent --token-file DATA_DIR/pki/node.token`) */
   nodeToken: string;
-  /** token the API server presents to node agents */
-  kubeletClientToken: string;
   kubeconfigPath: string;
   stop(): Promise<void>;
 }
@@ -50,7 +48,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const pki = await ensurePki(pkiDir);
   const adminToken = readOrCreateToken(join(pkiDir, 'admin.token'));
   const nodeToken = readOrCreateToken(join(pkiDir, 'node.token'));
-  const kubeletClientToken = readOrCreateToken(join(pkiDir, 'kubelet-client.token'));
   const store: Store = new SqliteStore({ path: join(dataDir, 'db', 'state.db') });
   await store.start();
   const server = new ApiServer({
@@ -62,7 +59,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ],
     host: opts.host,
     port: opts.port,
-    kubeletClientToken,
+    // Node agents accept the join token from the API server (their streaming servers check it).
+    kubeletClientToken: nodeToken,
     defaultNotReadyTolerationSeconds: opts.defaultTolerationSeconds,
     defaultUnreachableTolerationSeconds: opts.defaultTolerationSeconds,
   });
@@ -83,7 +81,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   writeFileSync(tmp, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token: adminToken }), { mode: 0o600 });
   renameSync(tmp, kubeconfigPath);
   return {
-    url, dataDir, pki, adminToken, nodeToken, kubeletClientToken, kubeconfigPath,
+    url, dataDir, pki, adminToken, nodeToken, kubeconfigPath,
     async stop() {
       for (const e of elected) e.stop();
       cmClient.close();

@@ -3,11 +3,17 @@ import { Command, InvalidArgumentError } from 'commander';
 import { up } from './up.js';
 import { startControlPlane, onSignals } from './controlplane.js';
 import { registerHelmCommands } from './helm.js';
+import { agent } from './agent.js';
 
 function port(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return n;
+}
+
+function runtimeName(v: string): 'process' | 'simulated' {
+  if (v !== 'process' && v !== 'simulated') throw new InvalidArgumentError('must be process or simulated');
+  return v;
 }
 
 function seconds(v: string): number {
@@ -35,8 +41,23 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program.name('timonel').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
   serverOptions(program.command('up').description('run a single-node cluster in the foreground (API server, controllers, scheduler, node agent)'))
-    .action(async (o: ServerFlags) => {
-      await up(controlPlaneOptions(o));
+    .option('--runtime <name>', 'container runtime of the node: process | simulated', runtimeName, 'process')
+    .option('--node-name <name>', 'name of this node (default: the host name)')
+    .action(async (o: ServerFlags & { runtime: 'process' | 'simulated'; nodeName?: string }) => {
+      await up({ ...controlPlaneOptions(o), runtime: o.runtime, nodeName: o.nodeName });
+    });
+  program.command('agent').description('run a node agent (kubelet) that joins a cluster')
+    .requiredOption('--server <url>', 'API server URL')
+    .requiredOption('--token-file <file>', 'join token (DATA_DIR/pki/node.token of the server); ca.crt beside it is the cluster CA')
+    .option('--ca-file <file>', 'cluster CA certificate (default: ca.crt beside the token file)')
+    .option('--data-dir <dir>', 'where the agent keeps its state', '.timonel-agent')
+    .option('--node-name <name>', 'node name (default: the host name)')
+    .option('--runtime <name>', 'container runtime: process | simulated', runtimeName, 'process')
+    .option('--simulate-nodes <n>', 'run N hollow nodes (simulated runtime)', (v: string) => Number(v))
+    .option('--kubelet-port <n>', 'port of the node agent\'s streaming server (0 = any free port)', port, 10250)
+    .option('--node-ip <addr>', 'address the node reports and listens on', '127.0.0.1')
+    .action(async (o: { server: string; tokenFile: string; caFile?: string; dataDir: string; nodeName?: string; runtime: 'process' | 'simulated'; simulateNodes?: number; kubeletPort: number; nodeIp: string }) => {
+      await agent({ server: o.server, tokenFile: o.tokenFile, caFile: o.caFile, dataDir: o.dataDir, nodeName: o.nodeName, runtime: o.simulateNodes ? 'simulated' : o.runtime, simulateNodes: o.simulateNodes, kubeletPort: o.kubeletPort, nodeIP: o.nodeIp });
     });
   serverOptions(program.command('server').description('run a control-plane server in the foreground (API server, controllers, scheduler; no node agent)'))
     .action(async (o: ServerFlags) => {

@@ -1,12 +1,33 @@
-// `timonel up`: a whole single-node cluster in one process, state under --data-dir.
+// `timonel up`: a whole single-node cluster in one process, state under --data-dir: the control
+// plane plus a node agent for this host.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { startControlPlane, onSignals, type ControlPlaneOptions } from './controlplane.js';
+import { startAgent } from './agent.js';
 
-export type UpOptions = ControlPlaneOptions;
+export interface UpOptions extends ControlPlaneOptions {
+  runtime: 'process' | 'simulated';
+  nodeName?: string;
+}
 
 export async function up(opts: UpOptions): Promise<void> {
   const cp = await startControlPlane(opts);
-  console.log(`timonel is up: API server at ${cp.url}`);
+  const agent = await startAgent({
+    server: cp.url,
+    token: cp.nodeToken,
+    ca: cp.pki.caCertPem,
+    dataDir: join(cp.dataDir, 'agent'),
+    nodeName: opts.nodeName ?? hostname(),
+    runtime: opts.runtime,
+    kubeletPort: 0,
+    controlPlane: true,
+  });
+  console.log(`timonel is up: API server at ${cp.url}; node ${agent.kubelets[0]?.nodeName} (${opts.runtime} runtime)`);
   console.log(`  export KUBECONFIG=${cp.kubeconfigPath}`);
   console.log(`  kubectl get nodes`);
-  onSignals(() => cp.stop());
+  console.log(`  more nodes: timonel agent --server ${cp.url} --token-file ${join(cp.dataDir, 'pki', 'node.token')} --data-dir DIR --node-name NAME`);
+  onSignals(async () => {
+    await agent.stop({ killPods: true });
+    await cp.stop();
+  });
 }
