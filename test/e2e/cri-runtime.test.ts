@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCgroupFile } from '../../src/cri/cgroups.js';
 import { freePort } from '../../src/cri/images.js';
+import { mountTmpfs, mountTypeAt, unmountAll } from '../../src/cri/tmpfs.js';
 import { cidrContains, criSkipReason, leftovers, startCriTestEnv } from '../../src/cri/testenv.js';
 import { CriRuntime } from '../../src/kubelet/runtimes/cri.js';
 import type { ContainerConfig, ContainerEvent, PodSandboxConfig } from '../../src/kubelet/runtime.js';
@@ -176,6 +177,35 @@ test('cri runtime: pods, limits, OOM, events, exec, port-forward, images, cleanu
       assert.equal(cs?.state, 'CONTAINER_EXITED');
       assert.equal(cs?.exitCode, 137);
       assert.ok(cs!.finishedAt >= cs!.startedAt);
+    });
+
+    await t.test('a memory-backed emptyDir shared by two containers: tmpfs, size limit enforced', async () => {
+      const vol = join(env.dir, 'pods', 'uid-logs', 'volumes', 'kubernetes.io~empty-dir', 'logs');
+      await mountTmpfs(vol, 2 * 2 ** 20);
+      try {
+        assert.equal(mountTypeAt(vol), 'tmpfs');
+        const logs = sbConfig('logs', 'uid-logs');
+        const lsb = await rt.runPodSandbox(logs);
+        const mounts = [{ containerPath: '/var/log/app', hostPath: vol, readonly: false }];
+        const writer = await rt.createContainer(lsb, ctr('web', ['sh', '-c', 'while :; do date >> /var/log/app/access.log; sleep 0.2; done'], { mounts }), logs);
+        const shipper = await rt.createContainer(lsb, ctr('shipper', ['sleep', '3600'], { mounts: [{ ...mounts[0]!, readonly: true }] }), logs);
+        await rt.startContainer(writer);
+        await rt.startContainer(shipper);
+        const seen = await until('the sidecar reads what the web container writes', async () => {
+          const r = await rt.execSync(shipper, ['cat', '/var/log/app/access.log'], 5);
+          return r.exitCode === 0 && r.stdout.length > 0 ? r.stdout.toString() : undefined;
+        });
+        assert.match(seen, /\d{2}:\d{2}:\d{2}/);
+        const fsType = await rt.execSync(shipper, ['sh', '-c', 'grep " /var/log/app " /proc/mounts'], 5);
+        assert.match(fsType.stdout.toString(), /^tmpfs \/var\/log\/app tmpfs ro,/);
+        const big = await rt.execSync(writer, ['dd', 'if=/dev/zero', 'of=/var/log/app/big', 'bs=1M', 'count=4'], 10);
+        assert.notEqual(big.exitCode, 0, 'writing past the 2Mi limit fails');
+        assert.match(big.stderr.toString(), /No space left on device/);
+        await rt.removePodSandbox(lsb);
+      } finally {
+        await unmountAll(vol);
+      }
+      assert.equal(mountTypeAt(vol), undefined);
     });
 
     await t.test('over its memory limit a container is OOM-killed with reason OOMKilled', async () => {
