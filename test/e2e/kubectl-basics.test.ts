@@ -146,7 +146,7 @@ test('kubectl create generators (protobuf bodies) and create -f', async () => {
   const p = JSON.parse(await kc(c, ['-n', 'gen', 'get', 'pod', 'p1', '-o', 'json']));
   assert.equal(p.spec.containers[0].imagePullPolicy, 'Always');
   assert.equal(p.spec.restartPolicy, 'Always');
-  assert.equal(p.status.phase, 'Pending');
+  assert.equal(p.status.qosClass, 'BestEffort');
 });
 
 test('kubectl get: wide, yaml, json, name, selectors, all namespaces', async () => {

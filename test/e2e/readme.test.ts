@@ -23,14 +23,15 @@ test('the README start command brings up a cluster kubectl can use', async () =>
   proc.stderr.on('data', (d) => { out += d; });
   try {
     const deadline = Date.now() + 30_000;
-    while (!existsSync(join(dir, 'kubeconfig'))) {
-      assert.ok(Date.now() < deadline && proc.exitCode === null, `no kubeconfig written:\n${out}`);
+    while (!existsSync(join(dir, 'kubeconfig')) || !/export KUBECONFIG=/.test(out)) {
+      assert.ok(Date.now() < deadline && proc.exitCode === null, `the cluster did not come up:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.match(out, /export KUBECONFIG=/);
     const ns = execFileSync(KUBECTL, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'ns'], { encoding: 'utf8' });
     assert.match(ns, /^default\s+Active/m);
     assert.match(ns, /^kube-system\s+Active/m);
+    const nodes = execFileSync(KUBECTL, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'nodes'], { encoding: 'utf8' });
+    assert.match(nodes, /\sReady\s+control-plane/);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
