@@ -1,6 +1,6 @@
 // The `timonel` binary: one command with subcommands.
 import { Command, InvalidArgumentError } from 'commander';
-import { up } from './up.js';
+import { up, backoffOptions } from './up.js';
 import { startControlPlane, onSignals } from './controlplane.js';
 import { registerHelmCommands } from './helm.js';
 import { agent } from './agent.js';
@@ -21,6 +21,8 @@ function seconds(v: string): number {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds');
   return n;
 }
+
+interface AgentTuning { crashLoopBackoffInitial?: number; crashLoopBackoffMax?: number }
 
 interface ServerFlags { dataDir: string; port: number; host: string; nodeMonitorGracePeriod?: number; defaultTolerationSeconds?: number }
 
@@ -43,8 +45,10 @@ export async function main(argv: string[]): Promise<void> {
   serverOptions(program.command('up').description('run a single-node cluster in the foreground (API server, controllers, scheduler, node agent)'))
     .option('--runtime <name>', 'container runtime of the node: process | simulated', runtimeName, 'process')
     .option('--node-name <name>', 'name of this node (default: the host name)')
-    .action(async (o: ServerFlags & { runtime: 'process' | 'simulated'; nodeName?: string }) => {
-      await up({ ...controlPlaneOptions(o), runtime: o.runtime, nodeName: o.nodeName });
+    .option('--crash-loop-backoff-initial <seconds>', 'first restart delay of a crashing container (default 10)', seconds)
+    .option('--crash-loop-backoff-max <seconds>', 'longest restart delay (default 300)', seconds)
+    .action(async (o: ServerFlags & AgentTuning & { runtime: 'process' | 'simulated'; nodeName?: string }) => {
+      await up({ ...controlPlaneOptions(o), runtime: o.runtime, nodeName: o.nodeName, crashLoopBackoff: { initialSeconds: o.crashLoopBackoffInitial, maxSeconds: o.crashLoopBackoffMax } });
     });
   program.command('agent').description('run a node agent (kubelet) that joins a cluster')
     .requiredOption('--server <url>', 'API server URL')
@@ -56,8 +60,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--simulate-nodes <n>', 'run N hollow nodes (simulated runtime)', (v: string) => Number(v))
     .option('--kubelet-port <n>', 'port of the node agent\'s streaming server (0 = any free port)', port, 10250)
     .option('--node-ip <addr>', 'address the node reports and listens on', '127.0.0.1')
-    .action(async (o: { server: string; tokenFile: string; caFile?: string; dataDir: string; nodeName?: string; runtime: 'process' | 'simulated'; simulateNodes?: number; kubeletPort: number; nodeIp: string }) => {
-      await agent({ server: o.server, tokenFile: o.tokenFile, caFile: o.caFile, dataDir: o.dataDir, nodeName: o.nodeName, runtime: o.simulateNodes ? 'simulated' : o.runtime, simulateNodes: o.simulateNodes, kubeletPort: o.kubeletPort, nodeIP: o.nodeIp });
+    .option('--crash-loop-backoff-initial <seconds>', 'first restart delay of a crashing container (default 10)', seconds)
+    .option('--crash-loop-backoff-max <seconds>', 'longest restart delay (default 300)', seconds)
+    .action(async (o: AgentTuning & { server: string; tokenFile: string; caFile?: string; dataDir: string; nodeName?: string; runtime: 'process' | 'simulated'; simulateNodes?: number; kubeletPort: number; nodeIp: string }) => {
+      await agent({
+        server: o.server, tokenFile: o.tokenFile, caFile: o.caFile, dataDir: o.dataDir, nodeName: o.nodeName, runtime: o.simulateNodes ? 'simulated' : o.runtime,
+        simulateNodes: o.simulateNodes, kubeletPort: o.kubeletPort, nodeIP: o.nodeIp,
+        backoff: backoffOptions({ initialSeconds: o.crashLoopBackoffInitial, maxSeconds: o.crashLoopBackoffMax }),
+      });
     });
   serverOptions(program.command('server').description('run a control-plane server in the foreground (API server, controllers, scheduler; no node agent)'))
     .action(async (o: ServerFlags) => {

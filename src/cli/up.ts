@@ -8,6 +8,13 @@ import { startAgent } from './agent.js';
 export interface UpOptions extends ControlPlaneOptions {
   runtime: 'process' | 'simulated';
   nodeName?: string;
+  /** CrashLoopBackOff: first delay and cap in seconds (Kubernetes: 10 and 300) */
+  crashLoopBackoff?: { initialSeconds?: number; maxSeconds?: number };
+}
+
+export function backoffOptions(b: UpOptions['crashLoopBackoff']): { initialMs?: number; maxMs?: number } | undefined {
+  if (!b || (b.initialSeconds === undefined && b.maxSeconds === undefined)) return undefined;
+  return { initialMs: b.initialSeconds !== undefined ? b.initialSeconds * 1000 : undefined, maxMs: b.maxSeconds !== undefined ? b.maxSeconds * 1000 : undefined };
 }
 
 export async function up(opts: UpOptions): Promise<void> {
@@ -21,6 +28,7 @@ export async function up(opts: UpOptions): Promise<void> {
     runtime: opts.runtime,
     kubeletPort: 0,
     controlPlane: true,
+    backoff: backoffOptions(opts.crashLoopBackoff),
   });
   console.log(`timonel is up: API server at ${cp.url}; node ${agent.kubelets[0]?.nodeName} (${opts.runtime} runtime)`);
   console.log(`  export KUBECONFIG=${cp.kubeconfigPath}`);
