@@ -1,7 +1,8 @@
 // Test support for CRI end-to-end tests: why they cannot run here (if so), and a node with its own
 // containerd, pod network, local registry and busybox image, cleaned up completely afterwards
-// (also when a previous run of the same test died: its data dir is fixed per test name).
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+// (also when a previous run of the same test died: its data dir is fixed per test name, and removed
+// once a run has stopped cleanly).
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findContainerd } from './containerd.js';
 import { cidrContains } from './cni.js';
@@ -88,6 +89,9 @@ export async function startCriTestEnv(name: string, podCidr: string): Promise<Cr
         const left = [...leftovers({ dir, node: n }), ...bridgePorts(n.bridgeName).map((p) => `bridge port ${p}`)];
         if (existsSync(`/sys/class/net/${n.bridgeName}`)) left.push(`bridge ${n.bridgeName}`);
         if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
+        // nothing mounted or running is left: the data dir goes too (a run that died keeps it, so
+        // the next run finds its record and cleans up)
+        rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {

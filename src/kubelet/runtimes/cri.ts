@@ -7,8 +7,8 @@
 //   their own (Kubernetes' default) and share the pod's network and IPC namespaces.
 // - Containers: image, command/args, env, workingDir, mounts (readOnly), tty/stdin, resources
 //   (cpu shares/quota/period, memory limit) as CRI linux resources; logs in the CRI format at
-//   `<logDirectory>/<logPath>`, written by containerd; OOM kills are reported by containerd with
-//   reason OOMKilled.
+//   `<logDirectory>/<logPath>`, written by containerd; OOM kills are reported with reason
+//   OOMKilled (by containerd, or from the kernel log where containerd missed the OOM event).
 // - Exec: ExecSync for probes and hooks; interactive exec through containerd's streaming server
 //   over SPDY/3.1 (v4.channel.k8s.io), as client-go does, so stdin can be closed alone (WebSocket
 //   v4 is there too, without that).
@@ -22,6 +22,7 @@ import type { Duplex } from 'node:stream';
 import { removeCgroup } from '../../cri/cgroups.js';
 import { CriClient, CriError, isNotFound } from '../../cri/client.js';
 import { CriNode, type CriNodeOptions } from '../../cri/node.js';
+import { KmsgOomWatcher } from '../../cri/oom.js';
 import { connectSpdyStream } from '../../cri/spdy.js';
 import { connectStream } from '../../cri/streaming.js';
 import type {
@@ -46,9 +47,14 @@ export interface CriRuntimeOptions {
   eventPollMs?: number;
   /** how exec talks to the streaming server (default spdy) */
   execTransport?: 'spdy' | 'websocket';
+  /** OOM kills from the kernel log (default: a watcher of /dev/kmsg) */
+  oom?: KmsgOomWatcher;
 }
 
 const ns = (t: number): number => (t > 0 ? Math.floor(t / 1e6) : 0);
+
+/** how long after a SIGKILL exit an `Error` reason may still turn into `OOMKilled` (ms) */
+const OOM_SETTLE_MS = 1000;
 
 function toRuntimeError(e: unknown): Error {
   if (!(e instanceof CriError)) return e as Error;
@@ -75,8 +81,11 @@ export class CriRuntime implements RuntimeService, ImageService {
   private polling = false;
   private closed = false;
 
+  private readonly oom: KmsgOomWatcher;
+
   constructor(private readonly opts: CriRuntimeOptions) {
     this.client = opts.client;
+    this.oom = opts.oom ?? new KmsgOomWatcher();
   }
 
   /**
@@ -289,11 +298,33 @@ export class CriRuntime implements RuntimeService, ImageService {
 
   async containerStatus(containerId: string): Promise<ContainerStatus | undefined> {
     try {
-      return CriRuntime.containerStatus((await this.client.containerStatus(containerId)).status);
+      return CriRuntime.containerStatus(await this.settleOom((await this.client.containerStatus(containerId)).status));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw toRuntimeError(e);
     }
+  }
+
+  /**
+   * containerd learns of an OOM kill from the shim's cgroup notification, registered only once the
+   * container runs, and handled apart from the exit: a container OOM-killed early (or on a busy
+   * node) may read `Error`. The kernel log says which container's task was killed (src/cri/oom.ts);
+   * where it cannot be read, a fresh SIGKILL exit of a memory-limited container is re-read for up
+   * to OOM_SETTLE_MS in case containerd's event is only late.
+   */
+  private async settleOom(s: CriContainerStatus): Promise<CriContainerStatus> {
+    if (s.state !== 'CONTAINER_EXITED' || s.reason !== 'Error') return s;
+    if (this.oom.wasOomKilled(s.id)) return { ...s, reason: 'OOMKilled' };
+    const limited = (s.resources?.linux?.memoryLimitInBytes ?? 0) > 0;
+    if (s.exitCode !== 137 || !limited || this.oom.available) return s;
+    const finished = ns(s.finishedAt);
+    while (Date.now() - finished < OOM_SETTLE_MS) {
+      await new Promise((r) => setTimeout(r, 50));
+      const again = (await this.client.containerStatus(s.id)).status;
+      if (again.reason !== 'Error') return again;
+      s = again;
+    }
+    return s;
   }
 
   /** every container status of a sandbox (the pod worker's fast path) */
@@ -428,6 +459,7 @@ export class CriRuntime implements RuntimeService, ImageService {
   /** stops and removes every pod sandbox; stops containerd when timonel started it */
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.oom.close();
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     if (this.opts.node) {
