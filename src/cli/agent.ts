@@ -98,6 +98,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
     pods: () => kubelets.flatMap((k) => k.pods()),
   };
   const runtimes: Array<ProcessRuntime | SimulatedRuntime> = [];
+  let shared: SharedPodSource | undefined;
   const server = new KubeletServer({
     kubelet: backend,
     token: o.kubeletToken ?? token,
@@ -118,6 +119,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
   try {
     if (o.simulateNodes && o.simulateNodes > 0) {
       const source = new SharedPodSource(client);
+      shared = source;
       const nodes = await client.list<{ metadata: { name: string }; spec?: { podCIDR?: string } }>(R.nodes);
       const used = new Set(nodes.items.map((n) => n.spec?.podCIDR).filter((c): c is string => !!c));
       const existing = new Map(nodes.items.map((n) => [n.metadata.name, n.spec?.podCIDR]));
@@ -161,6 +163,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
       if (stopped) return;
       stopped = true;
       await Promise.all(kubelets.map((k) => k.stop({ killPods: opts.killPods ?? true })));
+      shared?.stop();
       await server.stop();
       client.close();
     },

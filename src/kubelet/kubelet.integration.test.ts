@@ -299,3 +299,51 @@ test('a crashing container restarts with growing back-off; restartPolicy Never e
     return list.items.every((x) => x.metadata?.name !== 'crash' && x.metadata?.name !== 'once');
   });
 });
+
+test('probes: a failing liveness probe restarts the container, a failing readiness probe keeps the pod NotReady; a native sidecar keeps running', async () => {
+  await client.create(R.pods, 'default', {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'probed', namespace: 'default' },
+    spec: {
+      nodeName: 'node-a', terminationGracePeriodSeconds: 1,
+      initContainers: [
+        { name: 'setup', image: 'sh', command: ['/bin/sh', '-c', 'exit 0'] },
+        { name: 'side', image: 'sh', restartPolicy: 'Always', command: ['/bin/sh', '-c', 'sleep 1000'] },
+      ],
+      containers: [
+        { name: 'live', image: 'sh', command: ['/bin/sh', '-c', 'sleep 1000'], livenessProbe: { exec: { command: ['/bin/sh', '-c', 'exit 1'] }, periodSeconds: 1, failureThreshold: 2 } },
+        { name: 'unready', image: 'sh', command: ['/bin/sh', '-c', 'sleep 1000'], readinessProbe: { exec: { command: ['/bin/sh', '-c', 'exit 1'] }, periodSeconds: 1 } },
+      ],
+    },
+  });
+  const p = await eventually('liveness restart', async () => {
+    const p = await getPod('probed');
+    const live = p.status?.containerStatuses?.find((c) => c.name === 'live');
+    return live && live.restartCount >= 1 && live.lastState?.terminated ? p : undefined;
+  }, 45_000);
+  const live = p.status!.containerStatuses!.find((c) => c.name === 'live')!;
+  assert.ok([137, 143].includes(live.lastState!.terminated!.exitCode), `killed: ${live.lastState!.terminated!.exitCode}`);
+  const unready = p.status!.containerStatuses!.find((c) => c.name === 'unready')!;
+  assert.equal(unready.ready, false);
+  assert.ok(unready.state?.running);
+  const ready = p.status!.conditions!.find((c) => c.type === 'Ready')!;
+  assert.equal(ready.status, 'False');
+  assert.match(ready.message!, /unready/);
+  assert.equal(p.status!.conditions!.find((c) => c.type === 'Initialized')!.status, 'True');
+  const side = p.status!.initContainerStatuses!.find((c) => c.name === 'side')!;
+  assert.ok(side.state?.running, 'the sidecar runs beside the app containers');
+  assert.equal(side.started, true);
+  assert.equal(p.status!.initContainerStatuses!.find((c) => c.name === 'setup')!.state?.terminated?.reason, 'Completed');
+  const events = await eventually('events', async () => {
+    const list = await client.list<{ reason: string; message: string; involvedObject: { name: string } }>(R.events, 'default');
+    const mine = list.items.filter((e) => e.involvedObject.name === 'probed');
+    return mine.some((e) => e.reason === 'Killing') ? mine : undefined;
+  });
+  assert.ok(events.some((e) => e.reason === 'Unhealthy' && /^Liveness probe failed/.test(e.message)));
+  assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Container live failed liveness probe, will be restarted'));
+  assert.ok(events.some((e) => e.reason === 'Started' && e.message === 'Started container side'));
+  await client.delete(R.pods, 'default', 'probed');
+  await eventually('probed deleted', async () => {
+    try { await getPod('probed'); return false; } catch (err) { return err instanceof StatusError && err.code === 404; }
+  });
+});

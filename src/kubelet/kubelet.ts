@@ -501,10 +501,25 @@ export class Kubelet {
   }
 
   private async updateNodeStatus(force: boolean): Promise<void> {
+    // Compare with the API server's copy, as Kubernetes' kubelet does: the node lifecycle controller
+    // sets our conditions to Unknown when it has not heard from us for its grace period, and only
+    // the kubelet puts them back.
+    let onServer: Array<{ type?: string; status?: string; lastTransitionTime?: string }> | undefined;
+    try {
+      onServer = (await this.client.get<{ status?: { conditions?: Array<{ type?: string; status?: string; lastTransitionTime?: string }> } }>(R.nodes, undefined, this.nodeName)).status?.conditions;
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return this.registerNode();
+      throw err;
+    }
+    for (const c of onServer ?? []) {
+      const mine = c.type ? this.transitions.get(c.type) : undefined;
+      if (mine && c.status && mine.status !== c.status) this.transitions.set(c.type!, { status: c.status, at: c.lastTransitionTime ?? mine.at });
+    }
     const now = this.clock.now();
     const status = this.nodeStatus(now);
     const strip = (s: NodeStatusBody) => ({ ...s, conditions: s.conditions.map((c) => ({ ...c, lastHeartbeatTime: '' })) });
-    const changed = !this.lastReported || !deepEqual(strip(status) as never, strip(this.lastReported) as never);
+    const serverDiffers = status.conditions.some((c) => onServer?.find((s) => s.type === c.type)?.status !== c.status);
+    const changed = serverDiffers || !this.lastReported || !deepEqual(strip(status) as never, strip(this.lastReported) as never);
     if (!force && !changed && now - this.lastReportAt < (this.opts.nodeStatusReportMs ?? 300_000)) return;
     try {
       await this.client.patch(R.nodes, undefined, this.nodeName, 'merge', { status }, { subresource: 'status' });
