@@ -90,13 +90,17 @@ test('a pod asking for more CPU than any node has stays Pending, and describe sa
     return /FailedScheduling/.test(out) ? out : undefined;
   }, 20_000, 'a FailedScheduling event');
   assert.match(describe, /^Status:\s+Pending$/m);
-  assert.match(describe, /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/2 nodes are available: 2 Insufficient cpu\./);
+  // Kubernetes' wording, with the preemption attempt's outcome (no lower-priority pods to evict)
+  const reason = '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
+  const event = /^\s*Warning\s+FailedScheduling\s.*default-scheduler\s+(\S.*)$/m.exec(describe);
+  assert.ok(event, describe);
+  assert.equal(event[1], reason);
   assert.match(describe, /PodScheduled\s+False/);
   const pod = JSON.parse(await kc(cluster, ['get', 'pod', 'too-big', '-o', 'json'])) as Pod;
   const cond = pod.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
   assert.equal(cond.status, 'False');
   assert.equal(cond.reason, 'Unschedulable');
-  assert.match(cond.message!, /^0\/2 nodes are available: 2 Insufficient cpu\./);
+  assert.equal(cond.message, reason);
   assert.equal(pod.spec!.nodeName, undefined);
   // still Pending a while later (retries do not place it anywhere)
   await new Promise((r) => setTimeout(r, 2000));
