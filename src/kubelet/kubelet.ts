@@ -215,7 +215,7 @@ export class Kubelet {
   private bySandbox = new Map<string, PodWorker>();
   private podSource: PodSource;
   private ownSource: boolean;
-  private timers: TimerHandle[] = [];
+  private timers = new Set<TimerHandle>();
   private nodeUid: string | undefined;
   private lease: KubeObject | undefined;
   private lastReported: NodeStatusBody | undefined;
@@ -301,7 +301,7 @@ export class Kubelet {
   async stop(opts: { killPods?: boolean } = {}): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
-    this.timers = [];
+    this.timers.clear();
     if (this.ownSource) this.podSource.stop();
     else this.podSource.unsubscribe(this.nodeName);
     for (const w of this.workers.values()) w.stop();
@@ -326,13 +326,18 @@ export class Kubelet {
   }
 
   private every(ms: number, fn: () => Promise<void> | void): void {
+    // one pending timer per loop: a fired timer leaves the set (it used to grow for ever)
+    const schedule = () => {
+      const h: TimerHandle = this.clock.setTimeout(() => { this.timers.delete(h); tick(); }, ms);
+      this.timers.add(h);
+    };
     const tick = () => {
       if (this.stopped) return;
       Promise.resolve().then(fn).catch((err) => this.log((err as Error).message)).finally(() => {
-        if (!this.stopped) this.timers.push(this.clock.setTimeout(tick, ms));
+        if (!this.stopped) schedule();
       });
     };
-    this.timers.push(this.clock.setTimeout(tick, ms));
+    schedule();
   }
 
   // ---------------------------------------------------------------- pods
