@@ -13,6 +13,9 @@ import { parseArgs, usage, UsageError, type Scenario } from './lib/scenario.js';
 import { apiScenario } from './scenarios/api.js';
 import { storeScenario } from './scenarios/store.js';
 import { footprintScenario } from './scenarios/footprint.js';
+import { schedulerScenario } from './scenarios/scheduler.js';
+import { startupScenario } from './scenarios/startup.js';
+import { scaleScenario } from './scenarios/scale.js';
 
 function notBuilt(name: string, title: string, description: string, reason: string): Scenario {
   return { name, title, description, params: [], notBuilt: reason, run: () => Promise.reject(new Error(`${name} is not built`)) };
@@ -22,10 +25,10 @@ function notBuilt(name: string, title: string, description: string, reason: stri
 export const SCENARIOS: Scenario[] = [
   apiScenario,
   storeScenario,
-  notBuilt('scheduler', 'Scheduler throughput', 'simulated nodes and 10k pods: pods/s bound (scheduler_perf SchedulingBasic shape)', 'needs the scheduler and simulated nodes (issue 3)'),
-  notBuilt('startup', 'Pod startup latency', 'creation to all containers started, seen by a watch, at a fixed rate; p50/p90/p99', 'needs the scheduler and the kubelet runtimes (issue 3)'),
+  schedulerScenario,
+  startupScenario,
   footprintScenario,
-  notBuilt('scale', 'Scale', 'largest simulated cluster with the API p99 inside the Kubernetes SLOs', 'needs simulated nodes (issue 3)'),
+  scaleScenario,
 ];
 
 export async function main(argv: string[]): Promise<number> {

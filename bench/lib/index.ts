@@ -12,5 +12,8 @@ export {
 } from './report.js';
 export { SkipScenario, UsageError, parseArgs, resolveParams, makeContext, usage, type Scenario, type ScenarioContext, type ScenarioOutcome, type ParamSpec, type ParamValue, type ParsedArgs } from './scenario.js';
 export { runScenarios, type RunOptions } from './runner.js';
-export { benchPod, benchConfigMap, namespaceBody, podPath, configMapPath, UNSCHEDULED } from './objects.js';
+export { benchPod, benchNode, benchConfigMap, namespaceBody, podPath, configMapPath, UNSCHEDULED, DEFAULT_SCHEDULER, type BenchPodOptions } from './objects.js';
 export { REPO, TIMONEL_BIN, RESULTS_DIR } from './paths.js';
+export { spawnTimonel, ChildExited, type ChildHandle, type SpawnOptions } from './child.js';
+export { startHollowNodes, type HollowNodes, type HollowNodesOptions } from './agent.js';
+export { PodWatch, LineSplitter, parsePodEvent, type PodTimes, type PodEventInfo, type PodWatchOptions } from './podwatch.js';

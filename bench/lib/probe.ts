@@ -3,6 +3,7 @@
 // (monitorEventLoopDelay), event-loop utilization and heap since the last reset. It changes nothing
 // in the server, and does nothing at all without an IPC channel.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { loopDelayMs, RESOLUTION_MS } from './loopdelay.js';
 
 export const PROBE_MESSAGE = 'timonel-bench-probe';
@@ -26,6 +27,8 @@ export interface ProbeReply {
   delayP99Ms: number;
   delayMaxMs: number;
   heapUsedBytes: number;
+  /** V8's heap limit (past it the process dies with "JavaScript heap out of memory") */
+  heapLimitBytes: number;
   rssBytes: number;
 }
 
@@ -45,7 +48,7 @@ if (typeof process.send === 'function') {
       type: PROBE_MESSAGE, id: m.id, windowMs: performance.now() - since,
       utilization: performance.eventLoopUtilization(base).utilization,
       delayP50Ms: loopDelayMs(h.percentile(50)), delayP99Ms: loopDelayMs(h.percentile(99)), delayMaxMs: loopDelayMs(h.max),
-      heapUsedBytes: mem.heapUsed, rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed, heapLimitBytes: getHeapStatistics().heap_size_limit, rssBytes: mem.rss,
     };
     process.send!(reply);
     if (m.reset) {

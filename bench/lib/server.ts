@@ -1,18 +1,20 @@
-// Starts a real `timonel up` as a child process (its own event loop, as in production) and waits
-// until its API answers an authenticated request. The child is watched: if it dies while a
-// scenario runs, the scenario fails with the child's last output.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Starts a real `timonel up` (or `timonel server`: the control plane without a node) as a child
+// process (its own event loop, as in production) and waits until its API answers an authenticated
+// request. The child is watched: if it dies while a scenario runs, the scenario fails with the
+// child's last output.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import YAML from 'yaml';
 import { HttpTarget, type Endpoint } from './http.js';
-import { sampleProcess, type ProcSample } from './procstat.js';
-import { PROBE_MODULE, TIMONEL_BIN } from './paths.js';
-import { PROBE_MESSAGE, type ProbeReply, type ProbeRequest } from './probe.js';
+import type { ProcSample } from './procstat.js';
+import type { ProbeReply } from './probe.js';
+import { ChildExited, spawnTimonel } from './child.js';
 
 export interface StartServerOptions {
+  /** `up` (default: control plane and a node agent) or `server` (control plane only) */
+  command?: 'up' | 'server';
   /** state directory; a fresh temporary one (removed on stop) when absent */
   dataDir?: string;
   /** extra arguments to `timonel up` */
@@ -24,6 +26,8 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** poll interval for the kubeconfig file and the first request; default 5 ms */
   pollMs?: number;
+  /** how long stop() waits after SIGTERM before it kills the server and fails (default 15 s) */
+  stopGraceMs?: number;
 }
 
 export interface StartTimings {
@@ -36,7 +40,11 @@ export interface StartTimings {
 export interface ServerHandle extends Endpoint {
   dataDir: string;
   kubeconfig: string;
+  /** DATA_DIR/pki/node.token: what node agents join with */
+  nodeTokenFile: string;
   pid: number;
+  /** performance.now() when the child was spawned */
+  spawnedAt: number;
   timings: StartTimings;
   /** a load-generation client for this server */
   client(opts?: { maxSockets?: number; keepAlive?: boolean }): HttpTarget;
@@ -52,56 +60,36 @@ export interface ServerHandle extends Endpoint {
   stop(): Promise<void>;
 }
 
-const LOG_LIMIT = 256 * 1024;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Servers must not outlive the benchmark, whatever way it ends. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => { for (const c of live) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
-}
+/** Thrown when a watched child (server or agent) has died. */
+export const ServerExited = ChildExited;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class ServerExited extends Error {
-  constructor(code: number | null, signal: string | null, logs: string) {
-    super(`timonel up exited (code ${code}, signal ${signal}); last output:\n${logs.slice(-4000)}`);
-    this.name = 'ServerExited';
-  }
-}
-
 export async function startServer(opts: StartServerOptions = {}): Promise<ServerHandle> {
-  installExitHook();
+  const command = opts.command ?? 'up';
+  const label = `timonel ${command}`;
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'timonel-bench-'));
   const kubeconfig = join(dataDir, 'kubeconfig');
   rmSync(kubeconfig, { force: true });
-  const nodeArgs = opts.probe ? ['--import', PROBE_MODULE] : [];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, TIMONEL_BIN, 'up', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
-    stdio: opts.probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
+  const child = spawnTimonel([command, '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
+    probe: opts.probe, env: opts.env, label,
+    // the last line `timonel up` prints before it installs its SIGTERM handler
+    startedLine: command === 'up' ? /more nodes: timonel agent .*\n/ : /timonel server: API server at .*\n/,
   });
-  live.add(child);
-  let out = '';
-  const append = (d: Buffer) => { out += d.toString('utf8'); if (out.length > LOG_LIMIT) out = out.slice(-LOG_LIMIT / 2); };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  let exit: { code: number | null; signal: string | null } | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => { exit = { code, signal }; live.delete(child); resolve(); }));
-  const fail = (msg: string): never => {
-    if (!exit) child.kill('SIGKILL');
+  const fail = async (msg: string): Promise<never> => {
+    await child.kill();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`${msg}; last output:\n${out.slice(-4000)}`);
+    throw new Error(`${msg}; last output:\n${child.logs().slice(-4000)}`);
   };
 
   const pollMs = opts.pollMs ?? 5;
   const deadline = t0 + (opts.readyTimeoutMs ?? 60_000);
   while (!existsSync(kubeconfig)) {
-    if (exit) fail(`timonel up exited (code ${exit.code}, signal ${exit.signal}) before writing its kubeconfig`);
-    if (performance.now() > deadline) fail('timonel up did not write its kubeconfig in time');
+    const exit = child.exit();
+    if (exit) await fail(`${label} exited (code ${exit.code}, signal ${exit.signal}) before writing its kubeconfig`);
+    if (performance.now() > deadline) await fail(`${label} did not write its kubeconfig in time`);
     await sleep(pollMs);
   }
   const kubeconfigMs = performance.now() - t0;
@@ -117,8 +105,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
   // Ready = an authenticated read of a bootstrap object answers 200 (on a fresh connection each try).
   let apiReadyMs = NaN;
   for (;;) {
-    if (exit) fail(`timonel up exited (code ${exit.code}, signal ${exit.signal}) before its API answered`);
-    if (performance.now() > deadline) fail('the API did not answer in time');
+    const exit = child.exit();
+    if (exit) await fail(`${label} exited (code ${exit.code}, signal ${exit.signal}) before its API answered`);
+    if (performance.now() > deadline) await fail('the API did not answer in time');
     const probeClient = new HttpTarget(endpoint, { keepAlive: false, maxSockets: 1 });
     try {
       await probeClient.request('GET', '/api/v1/namespaces/default', { timeoutMs: 5000 });
@@ -131,55 +120,37 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
     }
   }
 
-  let probeSeq = 0;
-  const probeWaiters = new Map<number, (r: ProbeReply) => void>();
-  if (opts.probe) {
-    child.on('message', (m: unknown) => {
-      const r = m as ProbeReply;
-      if (r && r.type === PROBE_MESSAGE) { probeWaiters.get(r.id)?.(r); probeWaiters.delete(r.id); }
-    });
-  }
-
-  const handle: ServerHandle = {
+  return {
     ...endpoint,
     dataDir,
     kubeconfig,
-    pid: child.pid!,
+    nodeTokenFile: join(dataDir, 'pki', 'node.token'),
+    pid: child.pid,
+    spawnedAt: t0,
     timings: { kubeconfigMs, apiReadyMs },
     client: (o) => new HttpTarget(endpoint, o),
-    sample: () => {
-      handle.assertAlive();
-      return sampleProcess(child.pid!);
-    },
-    probe: (reset = false) => {
-      if (!opts.probe) return Promise.reject(new Error('server started without the probe'));
-      handle.assertAlive();
-      const id = ++probeSeq;
-      return new Promise<ProbeReply>((resolve, reject) => {
-        const timer = setTimeout(() => { probeWaiters.delete(id); reject(new Error('the server probe did not answer in 30 s')); }, 30_000);
-        probeWaiters.set(id, (r) => { clearTimeout(timer); resolve(r); });
-        const req: ProbeRequest = { type: PROBE_MESSAGE, id, reset };
-        child.send(req);
-      });
-    },
-    logs: () => out,
-    assertAlive: () => {
-      if (exit) throw new ServerExited(exit.code, exit.signal, out);
-    },
+    sample: () => child.sample(),
+    probe: (reset) => child.probe(reset),
+    logs: () => child.logs(),
+    assertAlive: () => child.assertAlive(),
     stop: async () => {
-      if (exit) {
-        if (temporary) rmSync(dataDir, { recursive: true, force: true });
-        throw new ServerExited(exit.code, exit.signal, out);
+      let stopError: unknown;
+      try {
+        await child.stop(opts.stopGraceMs);
+      } catch (err) {
+        stopError = err;
       }
-      child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const killed = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(true), 15_000); })]);
-      clearTimeout(timer);
-      if (killed) { child.kill('SIGKILL'); await exited; }
-      if (temporary) rmSync(dataDir, { recursive: true, force: true });
-      if (killed) throw new Error(`timonel up did not stop within 15 s of SIGTERM; last output:\n${out.slice(-2000)}`);
-      if (exit!.code !== 0) throw new Error(`timonel up exited with code ${exit!.code} (signal ${exit!.signal}) on SIGTERM; last output:\n${out.slice(-2000)}`);
+      if (temporary) {
+        try {
+          rmSync(dataDir, { recursive: true, force: true });
+        } catch (err) {
+          // e.g. mounts a container runtime left behind: worth knowing, but not in place of why.
+          const msg = `could not remove ${dataDir}: ${(err as Error).message}`;
+          if (stopError instanceof Error) stopError.message += `\n(also ${msg})`;
+          else stopError = new Error(`${label} stopped, but ${msg}`);
+        }
+      }
+      if (stopError) throw stopError;
     },
   };
-  return handle;
 }
