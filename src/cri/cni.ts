@@ -10,7 +10,7 @@
 // - host-local: addresses from the podCIDR, its allocations kept under our data dir.
 // - portmap: hostPort mappings (DNAT on the host).
 import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -200,16 +200,54 @@ export function isLoopbackCidr(cidr: string): boolean {
   return parseIpv4Cidr(cidr).network >>> 24 === 127;
 }
 
-/** the first `/prefix` range of `clusterCidr` not in `used` (a node's podCIDR for the `cri` runtime) */
+/**
+ * the first `/prefix` range of `clusterCidr` overlapping none of `used` (a node's podCIDR for the
+ * `cri` runtime); entries that are not IPv4 CIDRs are ignored
+ */
 export function choosePodCidrFrom(used: Iterable<string>, clusterCidr = DEFAULT_CLUSTER_CIDR, prefix = 24): string {
   const cluster = parseIpv4Cidr(clusterCidr);
   if (prefix < cluster.prefix || prefix > 30) throw new Error(`node prefix /${prefix} does not fit in ${clusterCidr}`);
-  const taken = new Set(used);
+  const taken: Array<[number, number]> = [];
+  for (const u of used) {
+    let c: Ipv4Cidr;
+    try { c = parseIpv4Cidr(u); } catch { continue; }
+    taken.push([c.network, c.network + 2 ** (32 - c.prefix)]);
+  }
   const step = 2 ** (32 - prefix);
   const count = 2 ** (prefix - cluster.prefix);
   for (let i = 0; i < count; i++) {
-    const cidr = `${formatIpv4(cluster.network + i * step)}/${prefix}`;
-    if (!taken.has(cidr)) return cidr;
+    const start = cluster.network + i * step;
+    const end = start + step;
+    if (!taken.some(([a, b]) => a < end && start < b)) return `${formatIpv4(start)}/${prefix}`;
   }
   throw new Error(`no free /${prefix} left in ${clusterCidr}`);
+}
+
+/**
+ * IPv4 ranges routed directly on an interface of this host (from /proc/net/route: no gateway, not
+ * the default route), e.g. another node's pod bridge: a new node's pod range must not overlap them.
+ */
+export function connectedIpv4Ranges(routeTable?: string): string[] {
+  let text = routeTable;
+  if (text === undefined) {
+    try { text = readFileSync('/proc/net/route', 'utf8'); } catch { return []; }
+  }
+  const hex = (h: string) => {
+    // the kernel prints addresses in host byte order (little-endian here)
+    const n = parseInt(h, 16) >>> 0;
+    return (((n & 0xff) << 24) >>> 0) + (((n >>> 8) & 0xff) << 16) + (((n >>> 16) & 0xff) << 8) + ((n >>> 24) & 0xff);
+  };
+  const out: string[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const flags = parseInt(f[3]!, 16);
+    if (!(flags & 0x1) || flags & 0x2) continue; // down, or via a gateway
+    const mask = hex(f[7]!);
+    let prefix = 0;
+    while (prefix < 32 && mask & (0x80000000 >>> prefix)) prefix++;
+    if (prefix === 0) continue;
+    out.push(`${formatIpv4((hex(f[1]!) & mask) >>> 0)}/${prefix}`);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import {
   addPlainHttpRegistry, containerdConfigToml, containerdMissingMessage, containerdPaths, mountsUnder, plainHttpHostsToml,
 } from './containerd.js';
 import {
-  bridgeNameForNode, choosePodCidrFrom, cidrContains, cniConflist, gatewayOf, isLoopbackCidr, parseIpv4Cidr, validBridgeName,
+  bridgeNameForNode, choosePodCidrFrom, cidrContains, connectedIpv4Ranges, cniConflist, gatewayOf, isLoopbackCidr, parseIpv4Cidr, validBridgeName,
   writeCniConfig, CNI_CONF_FILE,
 } from './cni.js';
 import { cgroupHierarchies } from './cgroups.js';
@@ -154,6 +154,21 @@ test('node pod ranges for the cri runtime come from the cluster CIDR, never the 
   assert.equal(choosePodCidrFrom(['10.0.0.0/25'], '10.0.0.0/24', 25), '10.0.0.128/25');
   assert.throws(() => choosePodCidrFrom(['10.0.0.0/25', '10.0.0.128/25'], '10.0.0.0/24', 25), /no free \/25/);
   assert.throws(() => choosePodCidrFrom([], '10.0.0.0/24', 16), /does not fit/);
+  assert.equal(choosePodCidrFrom(['10.244.0.0/26', 'fd00::/64', 'junk']), '10.244.1.0/24', 'a smaller overlapping range takes the /24');
+  assert.equal(choosePodCidrFrom(['10.244.0.0/23']), '10.244.2.0/24', 'a larger one takes both');
   assert.equal(isLoopbackCidr('127.1.0.0/16'), true);
   assert.equal(isLoopbackCidr('10.244.1.0/24'), false);
+});
+
+test('directly connected IPv4 ranges from /proc/net/route (no default, no gateway routes)', () => {
+  const table = [
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+    'eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+    'eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+    'tmnl1\t00C9F40A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+    'tmnl2\t00CBF40A\t00000000\t0001\t0\t0\t0\tC0FFFFFF\t0\t0\t0',
+    'eth0\t0000000A\t010200C0\t0003\t0\t0\t0\t000000FF\t0\t0\t0',
+  ].join('\n');
+  assert.deepEqual(connectedIpv4Ranges(table), ['192.0.2.0/24', '10.244.201.0/24', '10.244.203.0/26']);
+  assert.ok(Array.isArray(connectedIpv4Ranges()));
 });

@@ -20,6 +20,8 @@ export const CATATONIT_BINARY = '/usr/bin/catatonit';
 /** the pod sandbox image timonel builds and imports (never pulled) */
 export const PAUSE_IMAGE = 'timonel.local/pause:3.9';
 export const BUSYBOX_TAG = '1.36';
+/** the busybox image a node of the cri runtime imports at start (never pulled) */
+export const LOCAL_BUSYBOX_IMAGE = `timonel.local/busybox:${BUSYBOX_TAG}`;
 
 export interface BuiltImage {
   /** OCI image layout directory */

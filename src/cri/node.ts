@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { removeCgroup } from './cgroups.js';
 import { CriClient } from './client.js';
 import { bridgeNameForNode, cleanupPortmapChains, isLoopbackCidr, nftTables, removePodNetwork, writeCniConfig } from './cni.js';
-import { ManagedContainerd, containerdPaths, killShims, unmountUnder } from './containerd.js';
-import { PAUSE_IMAGE, ensurePauseImage } from './images.js';
+import { ManagedContainerd, containerdMissingMessage, containerdPaths, findContainerd, killShims, unmountUnder } from './containerd.js';
+import { BUSYBOX_BINARY, CATATONIT_BINARY, LOCAL_BUSYBOX_IMAGE, PAUSE_IMAGE, buildBusyboxImage, ensurePauseImage, importImage } from './images.js';
 
 export interface CriNodeOptions {
   dataDir: string;
@@ -29,6 +29,33 @@ export interface CriNodeOptions {
   restoreIpForward?: boolean;
   /** wait for CRI's NetworkReady condition (ms, default 20 s) */
   networkReadyTimeoutMs?: number;
+  /**
+   * also import the locally built busybox image as LOCAL_BUSYBOX_IMAGE (timonel.local/busybox:1.36),
+   * for demos and benchmarks without a registry; skipped when busybox-static is not installed
+   */
+  preloadBusybox?: boolean;
+}
+
+/**
+ * Why this machine cannot run a `cri` node with a containerd started by timonel, as the one line
+ * the agent prints before falling back to `fallback`; undefined when it can.
+ */
+export function criUnavailableMessage(fallback = 'process'): string | undefined {
+  const instead = `using the '${fallback}' runtime instead of 'cri'`;
+  if (process.platform !== 'linux') return `the cri runtime needs Linux: ${instead}`;
+  if (!findContainerd()) return containerdMissingMessage(undefined, fallback);
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return `the cri runtime needs root (containerd, network namespaces, cgroups): ${instead}`;
+  const missing = new Map<string, string>();
+  if (!existsSync('/usr/sbin/runc') && !existsSync('/usr/bin/runc')) missing.set('runc', 'runc');
+  for (const p of ['bridge', 'host-local', 'loopback', 'portmap']) {
+    if (!existsSync(join('/usr/lib/cni', p))) missing.set(`CNI plugin ${p}`, 'containernetworking-plugins');
+  }
+  if (!existsSync('/usr/bin/ctr')) missing.set('ctr', 'containerd');
+  if (!existsSync('/usr/bin/umoci')) missing.set('umoci', 'umoci');
+  if (!existsSync('/usr/bin/skopeo')) missing.set('skopeo', 'skopeo');
+  if (!existsSync(CATATONIT_BINARY)) missing.set('catatonit', 'catatonit');
+  if (missing.size === 0) return undefined;
+  return `the cri runtime needs ${[...missing.keys()].join(', ')} (apt-get install ${[...new Set(missing.values())].join(' ')}): ${instead}`;
 }
 
 interface NodeRecord {
@@ -123,6 +150,10 @@ export class CriNode {
       }
       writeCniConfig(containerd.paths.cniConfDir, { podCidr: o.podCidr, ipamDataDir, bridgeName: bridge });
       await ensurePauseImage(containerd.paths.socket, join(o.dataDir, 'images'));
+      if (o.preloadBusybox && existsSync(BUSYBOX_BINARY)) {
+        await importImage(containerd.paths.socket, await buildBusyboxImage(join(o.dataDir, 'images')), LOCAL_BUSYBOX_IMAGE);
+        node.preloaded.push(LOCAL_BUSYBOX_IMAGE);
+      }
       await node.waitNetworkReady(o.networkReadyTimeoutMs ?? 20_000);
     } catch (e) {
       await node.stop();
@@ -152,6 +183,8 @@ export class CriNode {
   }
 
   private stopped = false;
+  /** images imported at start besides the pause image */
+  readonly preloaded: string[] = [];
 
   /** removes every pod, stops a managed containerd and cleans the network and cgroups */
   async stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import { linuxResources, milliCpuToQuota, milliCpuToShares, milliValue, oomScoreAdj, podQosClass, quantityValue } from './resources.js';
+import { emptyDirMemorySize, linuxResources, milliCpuToQuota, podMemoryLimit, milliCpuToShares, milliValue, oomScoreAdj, podQosClass, quantityValue } from './resources.js';
 import { credentialsForImage, imageRepository, parseRegistryKey } from './auth.js';
 
 const GiB = 2 ** 30;
@@ -77,4 +77,23 @@ test('pull credentials from imagePullSecrets: host, wildcard and path matching, 
   assert.deepEqual(credentialsForImage('busybox', [secretA, legacy]).map((a) => a.username), ['dave']);
   assert.deepEqual(credentialsForImage('127.0.0.1:5001/x', [secretA]), [], 'ports must match');
   assert.deepEqual(credentialsForImage('x', ['not json']), []);
+});
+
+test('memory-backed emptyDir size: allocatable, then the pod limit, then sizeLimit', () => {
+  const MiB = 2 ** 20;
+  const pod = (app: Array<string | undefined>, init: Array<{ limit?: string; sidecar?: boolean }> = []): Pod => ({
+    spec: {
+      containers: app.map((m, i) => ({ name: `a${i}`, image: 'i', resources: m ? { limits: { memory: m } } : {} })),
+      initContainers: init.map((x, i) => ({ name: `i${i}`, image: 'i', ...(x.sidecar ? { restartPolicy: 'Always' } : {}), resources: x.limit ? { limits: { memory: x.limit } } : {} })),
+    },
+  });
+  assert.equal(podMemoryLimit(pod(['64Mi', '32Mi'])), 96 * MiB);
+  assert.equal(podMemoryLimit(pod(['64Mi', undefined])), undefined, 'one unlimited container: no pod limit');
+  assert.equal(podMemoryLimit(pod(['64Mi'], [{ limit: '256Mi' }])), 256 * MiB, 'a bigger init container');
+  assert.equal(podMemoryLimit(pod(['64Mi'], [{ limit: '16Mi', sidecar: true }])), 80 * MiB, 'sidecars add up');
+  assert.equal(emptyDirMemorySize(pod([undefined]), undefined, 1024 * MiB), 1024 * MiB);
+  assert.equal(emptyDirMemorySize(pod([undefined]), '4Mi', 1024 * MiB), 4 * MiB);
+  assert.equal(emptyDirMemorySize(pod(['64Mi']), undefined, 1024 * MiB), 64 * MiB);
+  assert.equal(emptyDirMemorySize(pod(['64Mi']), '128Mi', 1024 * MiB), 64 * MiB, 'sizeLimit above the pod limit is ignored');
+  assert.equal(emptyDirMemorySize(pod(['64Mi']), '0', 1024 * MiB), 64 * MiB, 'zero is no limit');
 });

@@ -111,3 +111,46 @@ export function linuxResources(c: Container, qos: QosClass, nodeMemoryBytes: num
   }
   return out;
 }
+
+/**
+ * The pod's memory limit as the kubelet's pod cgroup gets it (cm.ResourceConfigForPod): only when
+ * every container has one; the larger of the app containers' (and sidecars') sum and the largest
+ * init container's. Undefined when some container is unlimited.
+ */
+export function podMemoryLimit(pod: Pod): number | undefined {
+  const limitOf = (c: Container): number | undefined => {
+    const l = lists(c).limits['memory'];
+    const v = l !== undefined ? byteValue(l) : 0;
+    return v > 0 ? v : undefined;
+  };
+  let sum = 0;
+  let initMax = 0;
+  for (const c of pod.spec?.containers ?? []) {
+    const v = limitOf(c);
+    if (v === undefined) return undefined;
+    sum += v;
+  }
+  for (const c of pod.spec?.initContainers ?? []) {
+    const v = limitOf(c);
+    if (v === undefined) return undefined;
+    if (c.restartPolicy === 'Always') sum += v;
+    else initMax = Math.max(initMax, v);
+  }
+  return Math.max(sum, initMax);
+}
+
+/**
+ * Size of a `medium: Memory` emptyDir (the kubelet's calculateEmptyDirMemorySize): the node's
+ * allocatable memory, lowered to the pod's memory limit, lowered to the volume's sizeLimit (each
+ * only when positive and smaller).
+ */
+export function emptyDirMemorySize(pod: Pod, sizeLimit: string | number | undefined, allocatableMemory: number): number {
+  let size = allocatableMemory;
+  const podLimit = podMemoryLimit(pod);
+  if (podLimit !== undefined && podLimit > 0 && podLimit <= size) size = podLimit;
+  if (sizeLimit !== undefined && sizeLimit !== null) {
+    const v = byteValue(sizeLimit);
+    if (v > 0 && v <= size) size = v;
+  }
+  return size;
+}

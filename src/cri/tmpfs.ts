@@ -35,3 +35,29 @@ export async function unmountAll(dir: string): Promise<void> {
     try { await execFileP('umount', [dir]); } catch { await execFileP('umount', ['-l', dir]).catch(() => undefined); }
   }
 }
+
+/** mount points at or under `dir` (from /proc/self/mountinfo), deepest first */
+export function mountsBelow(dir: string, mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+  const base = dir.replace(/\/+$/, '');
+  const out: string[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const mp = line.split(' ')[4]?.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (mp && (mp === base || mp.startsWith(base + '/'))) out.push(mp);
+  }
+  return [...new Set(out)].sort((a, b) => b.length - a.length);
+}
+
+/** unmounts everything mounted at or under `dir` (a pod's volumes); returns how many were */
+export async function unmountBelow(dir: string): Promise<number> {
+  let n = 0;
+  for (let round = 0; round < 5; round++) {
+    const mps = mountsBelow(dir);
+    if (mps.length === 0) break;
+    for (const mp of mps) {
+      try { await execFileP('umount', [mp]); n++; } catch {
+        try { await execFileP('umount', ['-l', mp]); n++; } catch { /* gone with its parent */ }
+      }
+    }
+  }
+  return n;
+}
