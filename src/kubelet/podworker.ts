@@ -13,12 +13,13 @@ import { formatDuration } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { ContainerConfigError, containerEnv, expandCommand, type EnvObjects } from './env.js';
 import { ProbeWorker, httpProbe, runProbe, type ProbeKind } from './probes.js';
-import { parseQuantity } from './quantity.js';
-import type { ContainerConfig, ContainerStatus, PodSandboxConfig, Runtime } from './runtime.js';
+import type { AuthConfig, ContainerConfig, ContainerStatus, PodSandboxConfig, Runtime } from './runtime.js';
 import { LABEL } from './runtime.js';
 import { computePodStatus, rfc3339, type ContainerRole, type ContainerView } from './status.js';
 import { ANNOTATION_RESTART_POLICY } from './runtimes/simulated.js';
-import { containerMounts, setupVolumes, VolumeError } from './volumes.js';
+import { containerMounts, setupVolumes, teardownVolumes, VolumeError } from './volumes.js';
+import { credentialsForImage } from '../cri/auth.js';
+import { linuxResources, podQosClass } from '../cri/resources.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,6 +80,8 @@ export class PodWorker {
   private waiting = new Map<string, { reason: string; message?: string }>();
   private backoffEvents = new Map<string, number>();
   private everStarted = new Set<string>();
+  /** image -> when its last pull failed (image pull back-off) */
+  private pullFailedAt = new Map<string, number>();
   private startTime: string | undefined;
   private deleted = false;
   private sandboxStopped = false;
@@ -376,23 +379,7 @@ export class PodWorker {
     const pod = this.pod;
     const attempt = st?.latest ? st.latest.metadata.attempt + 1 : this.apiRestartBase(c.name);
     const image = c.image ?? '';
-    // image
-    try {
-      const have = await rt.images.imageStatus({ image });
-      if (have && c.imagePullPolicy !== 'Always') {
-        if (!rt.hollow) this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      } else {
-        this.event('Normal', 'Pulling', `Pulling image "${image}"`);
-        const t0 = this.ctx.clock.now();
-        await rt.images.pullImage({ image }, this.sandboxConfig);
-        this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${this.ctx.clock.now() - t0}ms`);
-      }
-    } catch (err) {
-      this.waiting.set(c.name, { reason: 'ErrImagePull', message: (err as Error).message });
-      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${(err as Error).message}`);
-      this.requeue(10_000);
-      return;
-    }
+    if (!(await this.ensureImage(c, image))) return;
     // environment and command line
     let env;
     try {
@@ -407,7 +394,6 @@ export class PodWorker {
       return;
     }
     const { command, args } = expandCommand(c, env);
-    const memLimit = c.resources?.limits?.memory;
     const config: ContainerConfig = {
       metadata: { name: c.name, attempt },
       image: { image },
@@ -423,7 +409,7 @@ export class PodWorker {
       },
       logPath: `${c.name}/${attempt}.log`,
       stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty,
-      linux: memLimit !== undefined ? { resources: { memoryLimitInBytes: Math.floor(parseQuantity(String(memLimit))) } } : undefined,
+      linux: { resources: this.resources(c) },
     };
     let id: string;
     try {
@@ -457,6 +443,108 @@ export class PodWorker {
       }
     }
     await this.gcContainers(c.name);
+  }
+
+  /** requests and limits as cgroup settings (cpu shares/quota, memory limit, oom_score_adj by QoS) */
+  private resources(c: Container): NonNullable<ContainerConfig['linux']>['resources'] {
+    const r = linuxResources(c, podQosClass(this.pod), this.ctx.allocatable().memory);
+    return {
+      cpuShares: r.cpuShares, oomScoreAdj: r.oomScoreAdj,
+      ...(r.cpuQuota !== undefined ? { cpuQuota: r.cpuQuota, cpuPeriod: r.cpuPeriod } : {}),
+      ...(r.memoryLimitInBytes !== undefined ? { memoryLimitInBytes: r.memoryLimitInBytes } : {}),
+    };
+  }
+
+  /**
+   * The image manager's part (pkg/kubelet/images): the container's image by its pull policy, with
+   * the pod's pull secrets, a per-image back-off after failed pulls, and Kubernetes' waiting
+   * reasons (ErrImageNeverPull, ErrImagePull, ImagePullBackOff) and events. False: not yet.
+   */
+  private async ensureImage(c: Container, image: string): Promise<boolean> {
+    const rt = this.ctx.runtime;
+    const policy = c.imagePullPolicy ?? (imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent');
+    let present: boolean;
+    try {
+      present = !!(await rt.images.imageStatus({ image }));
+    } catch (err) {
+      const msg = `Failed to inspect image "${image}": ${(err as Error).message}`;
+      this.event('Warning', 'InspectFailed', msg);
+      this.waiting.set(c.name, { reason: 'ImageInspectError', message: msg });
+      this.requeue(10_000);
+      return false;
+    }
+    if (policy === 'Never' || (policy !== 'Always' && present)) {
+      if (present) {
+        if (!rt.hollow) this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+        return true;
+      }
+      const msg = `Container image "${image}" is not present with pull policy of Never`;
+      this.event('Warning', 'ErrImageNeverPull', msg);
+      this.event('Warning', 'Failed', 'Error: ErrImageNeverPull');
+      this.waiting.set(c.name, { reason: 'ErrImageNeverPull', message: msg });
+      this.requeue(this.ctx.resyncMs);
+      return false;
+    }
+    const key = `${this.uid}/image:${image}`;
+    const failedAt = this.pullFailedAt.get(image);
+    const left = failedAt === undefined ? 0 : this.ctx.backoff.remaining(key, failedAt);
+    if (left > 0) {
+      const msg = `Back-off pulling image "${image}"`;
+      this.event('Normal', 'BackOff', msg);
+      this.event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.waiting.set(c.name, { reason: 'ImagePullBackOff', message: msg });
+      this.requeue(left);
+      return false;
+    }
+    this.event('Normal', 'Pulling', `Pulling image "${image}"`);
+    const t0 = this.ctx.clock.now();
+    try {
+      await rt.images.pullImage({ image }, this.sandboxConfig, await this.pullCredentials(image));
+    } catch (err) {
+      const now = this.ctx.clock.now();
+      const message = (err as Error).message;
+      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
+      this.event('Warning', 'Failed', 'Error: ErrImagePull');
+      this.ctx.backoff.next(key, now);
+      this.pullFailedAt.set(image, now);
+      this.waiting.set(c.name, { reason: 'ErrImagePull', message });
+      this.requeue(Math.max(this.ctx.backoff.remaining(key, now), 1000));
+      return false;
+    }
+    this.pullFailedAt.delete(image);
+    const took = goDuration(this.ctx.clock.now() - t0);
+    let size = '';
+    if (!rt.hollow) {
+      try {
+        const st = await rt.images.imageStatus({ image });
+        if (st) size = ` Image size: ${st.size} bytes.`;
+      } catch { /* the size is only informative */ }
+    }
+    this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting).${size}`);
+    return true;
+  }
+
+  /** credentials for `image` from the pod's imagePullSecrets (.dockerconfigjson / .dockercfg) */
+  private async pullCredentials(image: string): Promise<AuthConfig[]> {
+    const refs = this.pod.spec?.imagePullSecrets ?? [];
+    if (!refs.length) return [];
+    const ns = this.pod.metadata?.namespace ?? 'default';
+    const texts: string[] = [];
+    const missing: string[] = [];
+    for (const r of refs) {
+      if (!r.name) continue;
+      const s = await this.ctx.objects.secret(ns, r.name).catch(() => undefined);
+      if (!s) { missing.push(`"${r.name}"`); continue; }
+      for (const key of ['.dockerconfigjson', '.dockercfg']) {
+        const b64 = s.data?.[key];
+        const text = b64 !== undefined ? Buffer.from(b64, 'base64').toString('utf8') : s.stringData?.[key];
+        if (text) texts.push(text);
+      }
+    }
+    if (missing.length) {
+      this.event('Warning', 'FailedToRetrieveImagePullSecret', `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`);
+    }
+    return credentialsForImage(image, texts);
   }
 
   /** keeps the newest two attempts of a container (the previous one serves `logs --previous`) */
@@ -583,6 +671,7 @@ export class PodWorker {
 
   private async writeStatus(v: { init: ContainerView[]; app: ContainerView[] }, initialized: boolean, initFailed: boolean, terminating: boolean, phase?: PodStatus['phase']): Promise<void> {
     const status = computePodStatus(this.statusInput(v, initialized, initFailed, terminating));
+    if (!status.qosClass) status.qosClass = podQosClass(this.pod);
     if (phase && status.phase !== 'Succeeded' && status.phase !== 'Failed') status.phase = phase;
     if (deepEqual(status as never, (this.pod.status ?? {}) as never)) return;
     const md = this.pod.metadata!;
@@ -666,6 +755,7 @@ export class PodWorker {
       this.ctx.sandboxChanged(this, id, undefined);
       this.sandboxId = undefined;
     }
+    try { await teardownVolumes(join(this.ctx.dataDir, 'pods', this.uid)); } catch (err) { this.ctx.log(`pod ${this.key}: unmounting volumes: ${(err as Error).message}`); }
     try { rmSync(join(this.ctx.dataDir, 'pods', this.uid), { recursive: true, force: true }); } catch { /* best effort */ }
     try { rmSync(podLogDir(this.ctx.dataDir, this.pod), { recursive: true, force: true }); } catch { /* best effort */ }
     this.ctx.backoff.resetPrefix(`${this.uid}/`);
@@ -691,4 +781,26 @@ export class PodWorker {
     const api = all.find((x) => x.name === name);
     return { waitingReason: this.waiting.get(name)?.reason ?? api?.state?.waiting?.reason ?? 'ContainerCreating' };
   }
+}
+
+/** the tag of an image reference ('' when it has none; digests have none) */
+function imageTag(image: string): string {
+  if (image.includes('@')) return 'digest';
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? image.slice(colon + 1) : 'latest';
+}
+
+/** a duration as Go prints a time.Duration truncated to milliseconds (`734ms`, `1.2s`, `1m3.5s`) */
+export function goDuration(ms: number): string {
+  const t = Math.max(0, Math.floor(ms));
+  if (t === 0) return '0s';
+  if (t < 1000) return `${t}ms`;
+  const secs = (n: number) => `${(n / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor((t % 3_600_000) / 60_000);
+  const rest = t % 60_000;
+  if (h > 0) return `${h}h${m}m${secs(rest)}`;
+  if (m > 0) return `${m}m${secs(rest)}`;
+  return secs(t);
 }

@@ -80,6 +80,8 @@ export interface LinuxContainerResources {
   cpuQuota?: number;
   cpuShares?: number;
   memoryLimitInBytes?: number;
+  /** the container's oom_score_adj (by QoS class; a runtime may raise it to its own floor) */
+  oomScoreAdj?: number;
 }
 
 export interface ContainerConfig {
@@ -236,8 +238,20 @@ export interface Image {
   size: number;
 }
 
+/** Registry credentials for a pull (CRI's AuthConfig), from the pod's imagePullSecrets. */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  /** base64 of `user:password` */
+  auth?: string;
+  serverAddress?: string;
+  identityToken?: string;
+  registryToken?: string;
+}
+
 export interface ImageService {
-  pullImage(image: ImageSpec, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  /** `auth`: candidate credentials, tried in turn (none: an anonymous pull) */
+  pullImage(image: ImageSpec, sandboxConfig?: PodSandboxConfig, auth?: AuthConfig[]): Promise<string>;
   imageStatus(image: ImageSpec): Promise<Image | undefined>;
   listImages(): Promise<Image[]>;
   removeImage(image: ImageSpec): Promise<void>;

@@ -266,7 +266,30 @@ export class KubeletServer {
     const v5 = proto.startsWith('v5.');
     // tell the client the connection is established: an empty frame on the lowest writable channel
     conn.send(params.stdout ? 1 : params.stderr ? 2 : 3, Buffer.alloc(0));
-    let session: ExecSession;
+    // stdin, its close and resizes may arrive while the runtime sets the session up (a CRI exec
+    // takes a round trip to the runtime's streaming server): they are kept until it is there
+    let session: ExecSession | undefined;
+    let closed = false;
+    const early: Array<{ channel: number; data: Buffer }> = [];
+    const handle = (s: ExecSession, m: { channel: number; data: Buffer }) => {
+      if (m.channel === 0) { if (m.data.length) s.stdin?.write(m.data); }
+      else if (m.channel === 4) {
+        try { const r = JSON.parse(m.data.toString('utf8')) as { Width?: number; Height?: number }; if (r.Width && r.Height) s.resize(r.Width, r.Height); } catch { /* bad resize */ }
+      } else if (m.channel === 255 && v5) {
+        if (m.data[0] === 0) s.stdin?.end();
+      }
+    };
+    ws.on('message', (msg: Buffer, isBinary: boolean) => {
+      const m = conn.decode(msg, isBinary);
+      if (!m) return;
+      if (session) handle(session, m);
+      else early.push(m);
+    });
+    ws.on('close', () => {
+      closed = true;
+      session?.stdin?.end();
+      session?.kill();
+    });
     try {
       session = await rt.exec(containerId, { cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr });
     } catch (err) {
@@ -276,22 +299,11 @@ export class KubeletServer {
       ws.close(1000);
       return;
     }
-    let closed = false;
-    ws.on('message', (msg: Buffer, isBinary: boolean) => {
-      const m = conn.decode(msg, isBinary);
-      if (!m) return;
-      if (m.channel === 0) { if (m.data.length) session.stdin?.write(m.data); }
-      else if (m.channel === 4) {
-        try { const r = JSON.parse(m.data.toString('utf8')) as { Width?: number; Height?: number }; if (r.Width && r.Height) session.resize(r.Width, r.Height); } catch { /* bad resize */ }
-      } else if (m.channel === 255 && v5) {
-        if (m.data[0] === 0) session.stdin?.end();
-      }
-    });
-    ws.on('close', () => {
-      closed = true;
+    for (const m of early.splice(0)) handle(session, m);
+    if (closed) {
       session.stdin?.end();
       session.kill();
-    });
+    }
     const pipe = (r: NodeJS.ReadableStream | undefined, channel: number) => new Promise<void>((resolve) => {
       if (!r) return resolve();
       r.on('data', (d: Buffer) => conn.send(channel, d));

@@ -1,6 +1,7 @@
 // Pod volumes as host directories (the kubelet's volume manager, for runtimes without mounts of
 // their own the directories are what containers see):
 //   emptyDir            <podDir>/volumes/kubernetes.io~empty-dir/<name>
+//                       (medium: Memory -> a tmpfs there, sized as the kubelet sizes it; root only)
 //   configMap / secret  <podDir>/volumes/kubernetes.io~configmap|secret/<name>/<key files>
 //   downwardAPI         <podDir>/volumes/kubernetes.io~downward-api/<name>/<files>
 //   projected           <podDir>/volumes/kubernetes.io~projected/<name>/<files>
@@ -13,6 +14,8 @@ import type { Container, Pod, Volume, DownwardAPIVolumeFile, KeyToPath } from 'k
 import type { EnvObjects } from './env.js';
 import { podFieldValue, resourceFieldValue } from './env.js';
 import type { Mount } from './runtime.js';
+import { emptyDirMemorySize } from '../cri/resources.js';
+import { mountTmpfs, unmountBelow } from '../cri/tmpfs.js';
 
 export class VolumeError extends Error {
   constructor(readonly volume: string, message: string) {
@@ -152,7 +155,17 @@ async function setupVolume(pod: Pod, ns: string, v: Volume, ctx: VolumeContext):
   // emptyDir, and every other kind as an empty directory
   const dir = vol('empty-dir');
   mkdirSync(dir, { recursive: true });
+  // medium: Memory is a tmpfs; writes past its size fail with ENOSPC. Mounting needs root: without
+  // it (the process runtime run by a user) the volume stays a plain directory.
+  if (v.emptyDir?.medium === 'Memory' && process.getuid?.() === 0) {
+    await mountTmpfs(dir, emptyDirMemorySize(pod, v.emptyDir.sizeLimit, ctx.allocatable.memory));
+  }
   return dir;
+}
+
+/** Unmounts what the pod's volumes mounted (memory-backed emptyDirs) before its directory goes. */
+export async function teardownVolumes(podDir: string): Promise<void> {
+  await unmountBelow(join(podDir, 'volumes'));
 }
 
 /** The mounts of a container: its volumeMounts resolved to host directories (with subPath). */

@@ -64,6 +64,23 @@ function toRuntimeError(e: unknown): Error {
   return new RuntimeError(code, e.details);
 }
 
+/** grpc-go's name of a status code (`NOT_FOUND` -> `NotFound`, `CANCELLED` -> `Canceled`) */
+function grpcCodeName(code: string): string {
+  if (code === 'CANCELLED') return 'Canceled';
+  return code.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/**
+ * A failed pull, worded as the kubelet shows CRI errors (`rpc error: code = NotFound desc = ...`):
+ * that text is the waiting message and goes into the "Failed to pull image" event.
+ */
+function pullError(e: unknown): Error {
+  if (!(e instanceof CriError)) return e as Error;
+  const r = toRuntimeError(e);
+  r.message = `rpc error: code = ${grpcCodeName(e.code)} desc = ${e.details}`;
+  return r;
+}
+
 async function wrap<T>(p: Promise<T>): Promise<T> {
   try { return await p; } catch (e) { throw toRuntimeError(e); }
 }
@@ -80,6 +97,8 @@ export class CriRuntime implements RuntimeService, ImageService {
   private known = new Map<string, { sandbox: string; state: CriContainer['state'] }>();
   private polling = false;
   private closed = false;
+  /** sandboxes this runtime made (what shutdown removes from a containerd it does not own) */
+  private created = new Set<string>();
 
   private readonly oom: KmsgOomWatcher;
 
@@ -149,6 +168,7 @@ export class CriRuntime implements RuntimeService, ImageService {
           // 2 (the kernel's minimum share) when nothing is requested, as the kubelet sends
           cpuShares: r?.cpuShares ?? 2,
           memoryLimitInBytes: r?.memoryLimitInBytes ?? 0,
+          ...(r?.oomScoreAdj !== undefined ? { oomScoreAdj: r.oomScoreAdj } : {}),
         },
         securityContext: { namespaceOptions: { network: sandbox.hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' } },
       },
@@ -214,7 +234,9 @@ export class CriRuntime implements RuntimeService, ImageService {
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     mkdirSync(config.logDirectory, { recursive: true });
-    return wrap(this.client.runPodSandbox(this.sandboxConfig(config)));
+    const id = await wrap(this.client.runPodSandbox(this.sandboxConfig(config)));
+    this.created.add(id);
+    return id;
   }
 
   async stopPodSandbox(podSandboxId: string): Promise<void> {
@@ -238,6 +260,7 @@ export class CriRuntime implements RuntimeService, ImageService {
     } catch (e) {
       if (!isNotFound(e)) throw toRuntimeError(e);
     }
+    this.created.delete(podSandboxId);
     const cg = uid ? this.podCgroup(uid) : undefined;
     if (cg && uid && !(await this.hasSandboxOf(uid))) removeCgroup(cg);
   }
@@ -462,14 +485,17 @@ export class CriRuntime implements RuntimeService, ImageService {
     this.oom.close();
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
-    if (this.opts.node) {
+    if (this.opts.node?.managed) {
       await this.opts.node.stop();
       return;
     }
-    for (const sb of await this.listPodSandbox()) {
-      try { await this.removePodSandbox(sb.id); } catch { /* best effort */ }
+    // a containerd we do not own (or a client of tests): its other pods are none of our business
+    const ids = this.opts.node ? [...this.created] : (await this.listPodSandbox()).map((s) => s.id);
+    for (const id of ids) {
+      try { await this.removePodSandbox(id); } catch { /* best effort */ }
     }
-    this.client.close();
+    if (this.opts.node) await this.opts.node.stop();
+    else this.client.close();
   }
 
   // ---- ImageService ----
@@ -492,7 +518,7 @@ export class CriRuntime implements RuntimeService, ImageService {
         lastErr = e;
       }
     }
-    throw toRuntimeError(lastErr);
+    throw pullError(lastErr);
   }
 
   async imageStatus(image: ImageSpec): Promise<Image | undefined> {
