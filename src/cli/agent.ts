@@ -10,7 +10,11 @@ import { Kubelet, SharedPodSource, choosePodCidr, podCidrFor, type KubeletOption
 import { KubeletServer } from '../kubelet/server.js';
 import { ProcessRuntime } from '../kubelet/runtimes/process.js';
 import { SimulatedRuntime } from '../kubelet/runtimes/simulated.js';
+import { CriRuntime } from '../kubelet/runtimes/cri.js';
 import type { BackoffOptions } from '../kubelet/backoff.js';
+import { choosePodCidrFrom, connectedIpv4Ranges, DEFAULT_CLUSTER_CIDR, isLoopbackCidr } from '../cri/cni.js';
+import { criUnavailableMessage } from '../cri/node.js';
+import { unmountBelow } from '../cri/tmpfs.js';
 
 export interface AgentOptions {
   /** API server URL */
@@ -24,7 +28,13 @@ export interface AgentOptions {
   dataDir: string;
   /** default: the host name */
   nodeName?: string;
-  runtime: 'process' | 'simulated';
+  runtime: 'process' | 'simulated' | 'cri';
+  /** cri: an existing CRI socket (`unix:///run/containerd/containerd.sock`) instead of a containerd of our own */
+  criEndpoint?: string;
+  /** cri: registries containerd pulls from over plain HTTP (`127.0.0.1:5000`) */
+  insecureRegistries?: string[];
+  /** cri: the cluster range node pod ranges (/24) are taken from (default 10.244.0.0/16) */
+  clusterCidr?: string;
   /** N hollow nodes named <nodeName>-0..N-1 (simulated runtime) */
   simulateNodes?: number;
   /** the streaming server's port (default 10250; 0 = any free port) */
@@ -35,7 +45,10 @@ export interface AgentOptions {
   kubeletToken?: string;
   /** serving certificate of the streaming server (default: self-signed, CA in <data-dir>/kubelet/ca.crt) */
   kubeletTls?: { certPem: string; keyPem: string };
-  /** the node's pod range (default: a free 127.N.0.0/16 range, or the Node's spec.podCIDR) */
+  /**
+   * the node's pod range (default: the Node's spec.podCIDR, else a free range: 127.N.0.0/16 for the
+   * process runtime, a /24 of the cluster CIDR for cri)
+   */
   podCidr?: string;
   labels?: Record<string, string>;
   controlPlane?: boolean;
@@ -97,8 +110,9 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
     },
     pods: () => kubelets.flatMap((k) => k.pods()),
   };
-  const runtimes: Array<ProcessRuntime | SimulatedRuntime> = [];
+  const runtimes: Array<ProcessRuntime | SimulatedRuntime | CriRuntime> = [];
   let shared: SharedPodSource | undefined;
+  let criStarted: CriRuntime | undefined;
   const server = new KubeletServer({
     kubelet: backend,
     token: o.kubeletToken ?? token,
@@ -139,19 +153,46 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
       for (let i = 0; i < kubelets.length; i += 10) await Promise.all(kubelets.slice(i, i + 10).map((k) => k.start()));
       source.start();
     } else {
-      const cidr = o.podCidr ?? await podCidrFor(client, nodeName, 16);
-      const rt = o.runtime === 'simulated'
-        ? new SimulatedRuntime({ podCidr: cidr, nodeIP, startDelayMs: o.simulatedStartDelayMs })
-        : new ProcessRuntime({ stateDir: join(dataDir, 'runtime'), podCidr: cidr, nodeIP });
+      let runtime = o.runtime;
+      if (runtime === 'cri' && !o.criEndpoint) {
+        const why = criUnavailableMessage('process');
+        if (why) {
+          log(`timonel agent: ${why}`);
+          runtime = 'process';
+        }
+      }
+      let rt: ProcessRuntime | SimulatedRuntime | CriRuntime;
+      let cidr: string;
+      if (runtime === 'cri') {
+        cidr = o.podCidr ?? await criPodCidrFor(client, nodeName, o.clusterCidr);
+        // pods of a previous run are gone (the node removes them at start): so are their tmpfs volumes
+        await unmountBelow(join(dataDir, 'pods'));
+        if (o.criEndpoint && o.insecureRegistries?.length) {
+          log(`timonel agent: --insecure-registry is for the containerd timonel starts; configure ${o.insecureRegistries.join(', ')} in the containerd at ${o.criEndpoint} yourself`);
+        }
+        const cri = await CriRuntime.start({
+          dataDir, nodeName, podCidr: cidr, endpoint: o.criEndpoint, plainHttpRegistries: o.insecureRegistries, preloadBusybox: true,
+        });
+        criStarted = cri;
+        rt = cri;
+      } else {
+        // after a fallback from cri, a --pod-cidr meant for a bridge is not the process runtime's
+        const given = o.podCidr && (runtime === o.runtime || isLoopbackCidr(o.podCidr)) ? o.podCidr : undefined;
+        cidr = given ?? await podCidrFor(client, nodeName, 16);
+        rt = runtime === 'simulated'
+          ? new SimulatedRuntime({ podCidr: cidr, nodeIP, startDelayMs: o.simulatedStartDelayMs })
+          : new ProcessRuntime({ stateDir: join(dataDir, 'runtime'), podCidr: cidr, nodeIP });
+      }
       runtimes.push(rt);
       const k = new Kubelet({
         ...common, nodeName, runtime: rt.asRuntime(), podCidr: cidr, labels: o.labels, controlPlane: o.controlPlane, taints: o.taints,
-        capacity: o.runtime === 'simulated' ? o.simulatedCapacity : undefined,
+        capacity: runtime === 'simulated' ? o.simulatedCapacity : undefined,
       });
       kubelets.push(k);
       await k.start();
     }
   } catch (err) {
+    await criStarted?.shutdown().catch(() => undefined);
     await server.stop();
     client.close();
     throw err;
@@ -163,6 +204,8 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
       if (stopped) return;
       stopped = true;
       await Promise.all(kubelets.map((k) => k.stop({ killPods: opts.killPods ?? true })));
+      // memory-backed emptyDirs of the pods just stopped
+      if ((opts.killPods ?? true) && criStarted) await unmountBelow(join(dataDir, 'pods')).catch(() => undefined);
       shared?.stop();
       await server.stop();
       client.close();
@@ -184,4 +227,22 @@ export async function agent(o: AgentOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * The pod range of a `cri` node: its Node's spec.podCIDR if it has one, else the first /24 of the
+ * cluster CIDR that no other node has and no interface of this host routes (another cluster's
+ * bridge on the same machine).
+ */
+export async function criPodCidrFor(client: KubeClient, nodeName: string, clusterCidr = DEFAULT_CLUSTER_CIDR): Promise<string> {
+  const list = await client.list<{ metadata: { name: string }; spec?: { podCIDR?: string } }>(R.nodes);
+  const mine = list.items.find((n) => n.metadata.name === nodeName)?.spec?.podCIDR;
+  if (mine) {
+    if (isLoopbackCidr(mine)) {
+      throw new Error(`node ${nodeName} is registered with the process runtime's pod range ${mine}, which a bridge cannot route: delete the node (kubectl delete node ${nodeName}) or use another data dir or node name for the cri runtime`);
+    }
+    return mine;
+  }
+  const used = list.items.map((n) => n.spec?.podCIDR).filter((c): c is string => !!c);
+  return choosePodCidrFrom([...used, ...connectedIpv4Ranges()], clusterCidr, 24);
 }

@@ -11,9 +11,33 @@ function port(v: string): number {
   return n;
 }
 
-function runtimeName(v: string): 'process' | 'simulated' {
-  if (v !== 'process' && v !== 'simulated') throw new InvalidArgumentError('must be process or simulated');
+type RuntimeName = 'process' | 'simulated' | 'cri';
+
+function runtimeName(v: string): RuntimeName {
+  if (v !== 'process' && v !== 'simulated' && v !== 'cri') throw new InvalidArgumentError('must be process, simulated or cri');
   return v;
+}
+
+/** repeatable or comma-separated `host:port` list */
+function registryList(v: string, prev: string[] = []): string[] {
+  const hosts = v.split(',').map((h) => h.trim()).filter(Boolean);
+  for (const h of hosts) if (!/^[A-Za-z0-9.\-]+(:\d+)?$/.test(h)) throw new InvalidArgumentError(`${JSON.stringify(h)} is not a registry host[:port]`);
+  return [...prev, ...hosts];
+}
+
+function ipv4Cidr(v: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+  if (!m || m.slice(1, 5).some((x) => Number(x) > 255) || Number(m[5]) > 32) throw new InvalidArgumentError('must be an IPv4 CIDR such as 10.244.0.0/24');
+  return v;
+}
+
+interface CriFlags { criEndpoint?: string; insecureRegistry?: string[]; podCidr?: string }
+
+function criOptions(cmd: Command): Command {
+  return cmd
+    .option('--cri-endpoint <socket>', 'cri runtime: an existing CRI socket (unix:///run/containerd/containerd.sock) instead of a containerd started by timonel')
+    .option('--insecure-registry <host:port>', 'cri runtime: a registry pulled from over plain HTTP, e.g. 127.0.0.1:5000 (repeatable)', registryList)
+    .option('--pod-cidr <cidr>', 'the node\'s pod range (default: the Node\'s spec.podCIDR, else a free one: a /24 of 10.244.0.0/16 for cri)', ipv4Cidr);
 }
 
 function seconds(v: string): number {
@@ -42,30 +66,34 @@ function controlPlaneOptions(o: ServerFlags) {
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program.name('timonel').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
-  serverOptions(program.command('up').description('run a single-node cluster in the foreground (API server, controllers, scheduler, node agent)'))
-    .option('--runtime <name>', 'container runtime of the node: process | simulated', runtimeName, 'process')
+  criOptions(serverOptions(program.command('up').description('run a single-node cluster in the foreground (API server, controllers, scheduler, node agent)'))
+    .option('--runtime <name>', 'container runtime of the node: process | simulated | cri (containerd)', runtimeName, 'process'))
     .option('--node-name <name>', 'name of this node (default: the host name)')
     .option('--crash-loop-backoff-initial <seconds>', 'first restart delay of a crashing container (default 10)', seconds)
     .option('--crash-loop-backoff-max <seconds>', 'longest restart delay (default 300)', seconds)
-    .action(async (o: ServerFlags & AgentTuning & { runtime: 'process' | 'simulated'; nodeName?: string }) => {
-      await up({ ...controlPlaneOptions(o), runtime: o.runtime, nodeName: o.nodeName, crashLoopBackoff: { initialSeconds: o.crashLoopBackoffInitial, maxSeconds: o.crashLoopBackoffMax } });
+    .action(async (o: ServerFlags & AgentTuning & CriFlags & { runtime: RuntimeName; nodeName?: string }) => {
+      await up({
+        ...controlPlaneOptions(o), runtime: o.runtime, nodeName: o.nodeName, crashLoopBackoff: { initialSeconds: o.crashLoopBackoffInitial, maxSeconds: o.crashLoopBackoffMax },
+        criEndpoint: o.criEndpoint, insecureRegistries: o.insecureRegistry, podCidr: o.podCidr,
+      });
     });
-  program.command('agent').description('run a node agent (kubelet) that joins a cluster')
+  criOptions(program.command('agent').description('run a node agent (kubelet) that joins a cluster'))
     .requiredOption('--server <url>', 'API server URL')
     .requiredOption('--token-file <file>', 'join token (DATA_DIR/pki/node.token of the server); ca.crt beside it is the cluster CA')
     .option('--ca-file <file>', 'cluster CA certificate (default: ca.crt beside the token file)')
     .option('--data-dir <dir>', 'where the agent keeps its state', '.timonel-agent')
     .option('--node-name <name>', 'node name (default: the host name)')
-    .option('--runtime <name>', 'container runtime: process | simulated', runtimeName, 'process')
+    .option('--runtime <name>', 'container runtime: process | simulated | cri (containerd)', runtimeName, 'process')
     .option('--simulate-nodes <n>', 'run N hollow nodes (simulated runtime)', (v: string) => Number(v))
     .option('--kubelet-port <n>', 'port of the node agent\'s streaming server (0 = any free port)', port, 10250)
     .option('--node-ip <addr>', 'address the node reports and listens on', '127.0.0.1')
     .option('--crash-loop-backoff-initial <seconds>', 'first restart delay of a crashing container (default 10)', seconds)
     .option('--crash-loop-backoff-max <seconds>', 'longest restart delay (default 300)', seconds)
-    .action(async (o: AgentTuning & { server: string; tokenFile: string; caFile?: string; dataDir: string; nodeName?: string; runtime: 'process' | 'simulated'; simulateNodes?: number; kubeletPort: number; nodeIp: string }) => {
+    .action(async (o: AgentTuning & CriFlags & { server: string; tokenFile: string; caFile?: string; dataDir: string; nodeName?: string; runtime: RuntimeName; simulateNodes?: number; kubeletPort: number; nodeIp: string }) => {
       await agent({
         server: o.server, tokenFile: o.tokenFile, caFile: o.caFile, dataDir: o.dataDir, nodeName: o.nodeName, runtime: o.simulateNodes ? 'simulated' : o.runtime,
         simulateNodes: o.simulateNodes, kubeletPort: o.kubeletPort, nodeIP: o.nodeIp,
+        criEndpoint: o.criEndpoint, insecureRegistries: o.insecureRegistry, podCidr: o.podCidr,
         backoff: backoffOptions({ initialSeconds: o.crashLoopBackoffInitial, maxSeconds: o.crashLoopBackoffMax }),
       });
     });

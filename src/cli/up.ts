@@ -6,8 +6,14 @@ import { startControlPlane, onSignals, type ControlPlaneOptions } from './contro
 import { startAgent } from './agent.js';
 
 export interface UpOptions extends ControlPlaneOptions {
-  runtime: 'process' | 'simulated';
+  runtime: 'process' | 'simulated' | 'cri';
   nodeName?: string;
+  /** cri: an existing CRI socket instead of a containerd started by timonel */
+  criEndpoint?: string;
+  /** cri: registries pulled from over plain HTTP (`127.0.0.1:5000`) */
+  insecureRegistries?: string[];
+  /** the node's pod range (default: chosen by the agent) */
+  podCidr?: string;
   /** CrashLoopBackOff: first delay and cap in seconds (Kubernetes: 10 and 300) */
   crashLoopBackoff?: { initialSeconds?: number; maxSeconds?: number };
 }
@@ -26,11 +32,15 @@ export async function up(opts: UpOptions): Promise<void> {
     dataDir: join(cp.dataDir, 'agent'),
     nodeName: opts.nodeName ?? hostname(),
     runtime: opts.runtime,
+    criEndpoint: opts.criEndpoint,
+    insecureRegistries: opts.insecureRegistries,
+    podCidr: opts.podCidr,
     kubeletPort: 0,
     controlPlane: true,
     backoff: backoffOptions(opts.crashLoopBackoff),
   });
-  console.log(`timonel is up: API server at ${cp.url}; node ${agent.kubelets[0]?.nodeName} (${opts.runtime} runtime)`);
+  const k = agent.kubelets[0];
+  console.log(`timonel is up: API server at ${cp.url}; node ${k?.nodeName} (${k ? runtimeLabel(k.runtime.name) : opts.runtime} runtime)`);
   console.log(`  export KUBECONFIG=${cp.kubeconfigPath}`);
   console.log(`  kubectl get nodes`);
   console.log(`  more nodes: timonel agent --server ${cp.url} --token-file ${join(cp.dataDir, 'pki', 'node.token')} --data-dir DIR --node-name NAME`);
@@ -38,4 +48,9 @@ export async function up(opts: UpOptions): Promise<void> {
     await agent.stop({ killPods: true });
     await cp.stop();
   });
+}
+
+/** the --runtime name of a kubelet runtime (the cri runtime is named after containerd) */
+function runtimeLabel(name: string): string {
+  return name === 'containerd' ? 'cri' : name;
 }
