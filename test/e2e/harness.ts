@@ -34,9 +34,13 @@ export async function startCluster(opts: { dataDir?: string; args?: string[] } =
   const kubeconfig = join(dataDir, 'kubeconfig');
   let out = '';
   const c: Partial<Cluster> = { dataDir, kubeconfig };
+  // Test files run side by side: give each cluster's process-runtime node its own loopback pod range,
+  // so two clusters' pods never share an address (kept across restarts of the same cluster).
+  const args = opts.args ?? [];
+  const podCidrArgs = args.includes('--pod-cidr') || args.includes('cri') ? [] : ['--pod-cidr', `127.${2 + Math.floor(Math.random() * 250)}.0.0/16`];
   const launch = async () => {
     rmSync(kubeconfig, { force: true });
-    const proc = spawn(process.execPath, [TIMONEL, 'up', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [TIMONEL, 'up', '--data-dir', dataDir, '--port', '0', ...podCidrArgs, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.on('data', (d) => { out += d; });
     proc.stderr!.on('data', (d) => { out += d; });
     const deadline = Date.now() + 30_000;
