@@ -226,6 +226,8 @@ export class Kubelet {
   private allocatableNumbers: { cpu: number; memory: number; 'ephemeral-storage': number };
   private transitions = new Map<string, { status: string; at: string }>();
   private log: (msg: string) => void;
+  /** `<runtime name>://<version>` as the runtime reports it (CRI Version) */
+  private runtimeVersion: string;
 
   constructor(private readonly opts: KubeletOptions) {
     this.nodeName = opts.nodeName;
@@ -234,6 +236,7 @@ export class Kubelet {
     this.clock = opts.clock ?? realClock;
     this.nodeIP = opts.nodeIP ?? '127.0.0.1';
     this.log = opts.log ?? ((m) => console.error(`kubelet ${this.nodeName}: ${m}`));
+    this.runtimeVersion = `${opts.runtime.name}://0.1.0`;
     this.recorder = new EventRecorder(opts.client, 'kubelet', opts.nodeName);
     this.backoff = new Backoff(opts.backoff, this.clock);
     this.ownSource = !opts.podSource;
@@ -282,6 +285,12 @@ export class Kubelet {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
+    try {
+      const v = await this.runtime.runtime.version();
+      this.runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+    } catch (err) {
+      this.log(`runtime version: ${(err as Error).message}`);
+    }
     await this.retry('register node', () => this.registerNode());
     await this.retry('renew lease', () => this.renewLease());
     this.every(this.opts.leaseRenewMs ?? 10_000, () => this.renewLease());
@@ -442,7 +451,7 @@ export class Kubelet {
       bootID: readTrim('/proc/sys/kernel/random/boot_id'),
       kernelVersion: os.release(),
       osImage: osImage(),
-      containerRuntimeVersion: `${this.runtime.name}://0.1.0`,
+      containerRuntimeVersion: this.runtimeVersion,
       kubeletVersion: this.opts.kubeletVersion ?? 'v1.32.0',
       kubeProxyVersion: '',
       operatingSystem: 'linux',

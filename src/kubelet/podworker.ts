@@ -19,6 +19,7 @@ import { computePodStatus, rfc3339, type ContainerRole, type ContainerView } fro
 import { ANNOTATION_RESTART_POLICY } from './runtimes/simulated.js';
 import { containerMounts, setupVolumes, teardownVolumes, VolumeError } from './volumes.js';
 import { credentialsForImage } from '../cri/auth.js';
+import { imageReferenceError, imageTag } from './imageref.js';
 import { linuxResources, podQosClass } from '../cri/resources.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -462,6 +463,15 @@ export class PodWorker {
    */
   private async ensureImage(c: Container, image: string): Promise<boolean> {
     const rt = this.ctx.runtime;
+    const invalid = imageReferenceError(image);
+    if (invalid) {
+      const msg = `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": ${invalid}`;
+      this.event('Warning', 'InspectFailed', msg);
+      this.event('Warning', 'Failed', 'Error: InvalidImageName');
+      this.waiting.set(c.name, { reason: 'InvalidImageName', message: msg });
+      this.requeue(this.ctx.resyncMs);
+      return false;
+    }
     const policy = c.imagePullPolicy ?? (imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent');
     let present: boolean;
     try {
@@ -781,14 +791,6 @@ export class PodWorker {
     const api = all.find((x) => x.name === name);
     return { waitingReason: this.waiting.get(name)?.reason ?? api?.state?.waiting?.reason ?? 'ContainerCreating' };
   }
-}
-
-/** the tag of an image reference ('' when it has none; digests have none) */
-function imageTag(image: string): string {
-  if (image.includes('@')) return 'digest';
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  return colon > slash ? image.slice(colon + 1) : 'latest';
 }
 
 /** a duration as Go prints a time.Duration truncated to milliseconds (`734ms`, `1.2s`, `1m3.5s`) */
