@@ -211,7 +211,7 @@ test('the node runs containerd: runtime cri, pod range from the cluster CIDR on 
   const node = JSON.parse(await kc(cluster(), ['get', 'node', NODE, '-o', 'json'])) as { spec: { podCIDR?: string; podCIDRs?: string[] }; status: { nodeInfo: { containerRuntimeVersion: string } } };
   assert.equal(node.spec.podCIDR, podCidr);
   assert.deepEqual(node.spec.podCIDRs, [podCidr]);
-  assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\//);
+  assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/\d+\.\d+/, 'the version containerd reports');
   assert.match(cluster().logs(), /\(cri runtime\)/);
 });
 
@@ -481,8 +481,8 @@ test('5. a container killed from the host is restarted; deleted pods release san
   assert.deepEqual(end, baseline, 'after 50 create/delete cycles the node holds no netns, IP, veth or mount more than before');
 });
 
-test('6. image errors: ErrImageNeverPull; ErrImagePull then ImagePullBackOff with the reason in kubectl describe', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
-  t.after(() => deletePods(['never', 'badimage']));
+test('6. image errors: ErrImageNeverPull; ErrImagePull then ImagePullBackOff with the reason in kubectl describe; InvalidImageName', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  t.after(() => deletePods(['never', 'badimage', 'badname']));
   const missing = `${registryHost}/not-pulled:1`;
   const bad = `${registryHost}/no-such-image:1`;
   await apply({
@@ -492,6 +492,10 @@ test('6. image errors: ErrImageNeverPull; ErrImagePull then ImagePullBackOff wit
   await apply({
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'badimage', namespace: 'default' },
     spec: { containers: [{ name: 'main', image: bad, command: ['sleep', '3600'] }] },
+  });
+  await apply({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'badname', namespace: 'default' },
+    spec: { containers: [{ name: 'main', image: 'UPPER/Case:bad', command: ['sleep', '3600'] }] },
   });
   const never = await eventually(async () => {
     const s = containerStatus(await pod('never'), 'main');
@@ -516,7 +520,15 @@ test('6. image errors: ErrImageNeverPull; ErrImagePull then ImagePullBackOff wit
   assert.match(db, /Back-off pulling image ".*no-such-image:1"/);
   assert.match(db, /Error: ImagePullBackOff/);
   assert.match(await kc(cluster(), ['get', 'pod', 'badimage']), /ImagePullBackOff|ErrImagePull/);
-  await kc(cluster(), ['delete', 'pod', 'never', 'badimage', '--wait=false']);
+
+  // a reference that does not parse is not pulled at all
+  const badname = await eventually(async () => {
+    const s = containerStatus(await pod('badname'), 'main');
+    return s?.state?.waiting?.reason === 'InvalidImageName' ? s : undefined;
+  }, 30_000, 'InvalidImageName');
+  assert.equal(badname.state?.waiting?.message, 'Failed to apply default image tag "UPPER/Case:bad": couldn\'t parse image reference "UPPER/Case:bad": invalid reference format: repository name must be lowercase');
+  assert.match(await kc(cluster(), ['describe', 'pod', 'badname']), /Warning\s+InspectFailed\s.*invalid reference format: repository name must be lowercase/);
+  await kc(cluster(), ['delete', 'pod', 'never', 'badimage', 'badname', '--wait=false']);
 });
 
 test('stopping timonel leaves nothing: containerd, shims, netns, mounts, bridge, IPs, cgroups', { skip: skip ?? false, timeout: 120_000 }, async () => {
