@@ -97,3 +97,13 @@ export function credentialsForImage(image: string, dockerConfigs: string[]): Cri
   found.sort((a, b) => b.specificity - a.specificity || a.order - b.order);
   return found.map((f) => f.auth);
 }
+
+/**
+ * `serverAddress` in the form containerd's CRI matches credentials with: it parses the address as a
+ * URL and compares the URL's host with the registry host it contacts (`registry-1.docker.io` for
+ * docker.io). A bare `host:port` does not parse as a URL there, and a bare host parses as a path.
+ */
+export function criServerAddress(address: string): string {
+  const { host } = parseRegistryKey(address);
+  return `https://${host === 'docker.io' ? 'registry-1.docker.io' : host}`;
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { emptyDirMemorySize, linuxResources, milliCpuToQuota, podMemoryLimit, milliCpuToShares, milliValue, oomScoreAdj, podQosClass, quantityValue } from './resources.js';
-import { credentialsForImage, imageRepository, parseRegistryKey } from './auth.js';
+import { credentialsForImage, criServerAddress, imageRepository, parseRegistryKey } from './auth.js';
 
 const GiB = 2 ** 30;
 
@@ -96,4 +96,12 @@ test('memory-backed emptyDir size: allocatable, then the pod limit, then sizeLim
   assert.equal(emptyDirMemorySize(pod(['64Mi']), undefined, 1024 * MiB), 64 * MiB);
   assert.equal(emptyDirMemorySize(pod(['64Mi']), '128Mi', 1024 * MiB), 64 * MiB, 'sizeLimit above the pod limit is ignored');
   assert.equal(emptyDirMemorySize(pod(['64Mi']), '0', 1024 * MiB), 64 * MiB, 'zero is no limit');
+});
+
+test('server addresses as containerd matches them (a URL whose host is the registry contacted)', () => {
+  assert.equal(criServerAddress('127.0.0.1:5000'), 'https://127.0.0.1:5000');
+  assert.equal(criServerAddress('https://index.docker.io/v1/'), 'https://registry-1.docker.io');
+  assert.equal(criServerAddress('docker.io'), 'https://registry-1.docker.io');
+  assert.equal(criServerAddress('quay.io'), 'https://quay.io');
+  assert.equal(criServerAddress('http://registry.local:5000/team'), 'https://registry.local:5000');
 });

@@ -10,6 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,11 +78,17 @@ async function apply(manifest: object): Promise<void> {
 }
 
 async function waitRunning(name: string, timeoutMs = 60_000): Promise<PodJson> {
-  return eventually(async () => {
-    const p = await pod(name);
-    const all = [...(p.status.containerStatuses ?? []), ...(p.status.initContainerStatuses ?? [])];
-    return p.status.phase === 'Running' && all.length > 0 && all.every((s) => s.state?.running) ? p : undefined;
-  }, timeoutMs, `pod ${name} running`);
+  try {
+    return await eventually(async () => {
+      const p = await pod(name);
+      const all = [...(p.status.containerStatuses ?? []), ...(p.status.initContainerStatuses ?? [])];
+      return p.status.phase === 'Running' && all.length > 0 && all.every((s) => s.state?.running) ? p : undefined;
+    }, timeoutMs, `pod ${name} running`);
+  } catch (err) {
+    const d = await kubectl(cluster(), ['describe', 'pod', name]);
+    (err as Error).message += `\n${d.stdout}${d.stderr}`;
+    throw err;
+  }
 }
 
 /** an HTTP GET from the host */
@@ -159,6 +167,48 @@ async function deletePods(names: string[]): Promise<void> {
   await kubectl(c, ['delete', 'pod', ...names, '--ignore-not-found', '--wait=false']);
 }
 
+/**
+ * A registry that wants credentials: a proxy on 127.0.0.1 in front of the test registry that
+ * answers 401 with a Basic challenge unless the request carries `user:secret`.
+ */
+const AUTH = { user: 'puller', password: 's3cret' };
+let authProxy: http.Server | undefined;
+let authHost = '';
+const authSeen = { withCredentials: 0, without: 0 };
+
+async function startAuthProxy(): Promise<void> {
+  const want = `Basic ${Buffer.from(`${AUTH.user}:${AUTH.password}`).toString('base64')}`;
+  const [rhost, rport] = registryHost.split(':') as [string, string];
+  authProxy = http.createServer((req, res) => {
+    if (req.headers.authorization !== want) {
+      authSeen.without++;
+      req.resume();
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="timonel-e2e"', 'Content-Type': 'application/json', 'Docker-Distribution-Api-Version': 'registry/2.0' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
+    authSeen.withCredentials++;
+    const headers = { ...req.headers, host: registryHost };
+    delete headers.authorization;
+    const up = http.request({ host: rhost, port: Number(rport), method: req.method, path: req.url, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => authProxy!.listen(0, '127.0.0.1', r));
+  authHost = `127.0.0.1:${(authProxy.address() as AddressInfo).port}`;
+}
+
+async function stopAuthProxy(): Promise<void> {
+  const p = authProxy;
+  authProxy = undefined;
+  if (!p) return;
+  p.closeAllConnections();
+  await new Promise<void>((r) => p.close(() => r()));
+}
+
 let stopped = false;
 
 /** stops the cluster (SIGTERM: the agent removes pods and stops containerd), then cleans what is left */
@@ -187,9 +237,10 @@ before(async () => {
   if (skip) return;
   podCidr = choosePodCidrFrom(connectedIpv4Ranges(), '10.244.128.0/17', 24);
   await startRegistry();
+  await startAuthProxy();
   c = await startCluster({
     args: [
-      '--runtime', 'cri', '--node-name', NODE, '--pod-cidr', podCidr, '--insecure-registry', registryHost,
+      '--runtime', 'cri', '--node-name', NODE, '--pod-cidr', podCidr, '--insecure-registry', registryHost, '--insecure-registry', authHost,
       '--crash-loop-backoff-initial', '1', '--crash-loop-backoff-max', '4',
     ],
   });
@@ -201,6 +252,7 @@ after(async () => {
   try {
     await stopCluster();
   } finally {
+    await stopAuthProxy();
     await stopRegistry();
     await c?.cleanup();
     if (imagesDir) rmSync(imagesDir, { recursive: true, force: true });
@@ -529,6 +581,29 @@ test('6. image errors: ErrImageNeverPull; ErrImagePull then ImagePullBackOff wit
   assert.equal(badname.state?.waiting?.message, 'Failed to apply default image tag "UPPER/Case:bad": couldn\'t parse image reference "UPPER/Case:bad": invalid reference format: repository name must be lowercase');
   assert.match(await kc(cluster(), ['describe', 'pod', 'badname']), /Warning\s+InspectFailed\s.*invalid reference format: repository name must be lowercase/);
   await kc(cluster(), ['delete', 'pod', 'never', 'badimage', 'badname', '--wait=false']);
+});
+
+test('7. imagePullSecrets: a registry that wants credentials is pulled from with the pod\'s secret, and refuses without', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
+  t.after(() => deletePods(['with-secret', 'without-secret']));
+  const image = `${authHost}/busybox:1.36`;
+  await kc(cluster(), ['create', 'secret', 'docker-registry', 'regcred', `--docker-server=${authHost}`, `--docker-username=${AUTH.user}`, `--docker-password=${AUTH.password}`]);
+  const spec = (secret: boolean) => ({
+    terminationGracePeriodSeconds: 1,
+    ...(secret ? { imagePullSecrets: [{ name: 'regcred' }] } : {}),
+    containers: [{ name: 'main', image, imagePullPolicy: 'Always', command: ['sleep', '3600'] }],
+  });
+  await apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'without-secret', namespace: 'default' }, spec: spec(false) });
+  const refused = await eventually(async () => {
+    const s = containerStatus(await pod('without-secret'), 'main');
+    const r = s?.state?.waiting?.reason;
+    return r === 'ErrImagePull' || r === 'ImagePullBackOff' ? s : undefined;
+  }, 60_000, 'the pull without credentials to fail');
+  assert.ok(authSeen.without > 0, 'the registry was asked without credentials');
+  assert.match(await kc(cluster(), ['describe', 'pod', 'without-secret']), /Failed to pull image ".*busybox:1\.36": rpc error: .*(401 Unauthorized|unauthorized|authorization)/i, refused.state?.waiting?.message);
+  await apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'with-secret', namespace: 'default' }, spec: spec(true) });
+  await waitRunning('with-secret');
+  assert.ok(authSeen.withCredentials > 0, 'the pull carried the secret\'s credentials');
+  assert.match(await kc(cluster(), ['describe', 'pod', 'with-secret']), /Successfully pulled image ".*busybox:1\.36"/);
 });
 
 test('stopping timonel leaves nothing: containerd, shims, netns, mounts, bridge, IPs, cgroups', { skip: skip ?? false, timeout: 120_000 }, async () => {

@@ -19,6 +19,7 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { criServerAddress } from '../../cri/auth.js';
 import { removeCgroup } from '../../cri/cgroups.js';
 import { CriClient, CriError, isNotFound } from '../../cri/client.js';
 import { CriNode, type CriNodeOptions } from '../../cri/node.js';
@@ -508,7 +509,9 @@ export class CriRuntime implements RuntimeService, ImageService {
   async pullImage(image: ImageSpec, sandboxConfig?: PodSandboxConfig, auth?: CriAuthConfig | CriAuthConfig[]): Promise<string> {
     const spec = { image: imageName(image.image) };
     const sb = sandboxConfig ? this.sandboxConfig(sandboxConfig) : undefined;
-    const list = auth === undefined ? [] : Array.isArray(auth) ? auth : [auth];
+    // containerd 1.6 matches a credential's serverAddress as a URL against the registry host
+    const list = (auth === undefined ? [] : Array.isArray(auth) ? auth : [auth])
+      .map((a) => (a.serverAddress ? { ...a, serverAddress: criServerAddress(a.serverAddress) } : a));
     const candidates: (CriAuthConfig | undefined)[] = list.length ? list : [undefined];
     let lastErr: unknown;
     for (const a of candidates) {
