@@ -11,6 +11,7 @@ import {
   writeCniConfig, CNI_CONF_FILE,
 } from './cni.js';
 import { cgroupHierarchies } from './cgroups.js';
+import { criUnavailableMessage } from './node.js';
 import { registryConfigYaml } from './images.js';
 
 test('containerd config: own root, state and socket under the data dir; settings this machine needs', () => {
@@ -171,4 +172,21 @@ test('directly connected IPv4 ranges from /proc/net/route (no default, no gatewa
   ].join('\n');
   assert.deepEqual(connectedIpv4Ranges(table), ['192.0.2.0/24', '10.244.201.0/24', '10.244.203.0/26']);
   assert.ok(Array.isArray(connectedIpv4Ranges()));
+});
+
+test('why a machine cannot run a cri node: one line naming the fallback', () => {
+  const all = new Set(['/usr/bin/containerd', '/usr/sbin/runc', '/usr/bin/ctr', '/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/catatonit',
+    ...['bridge', 'host-local', 'loopback', 'portmap'].map((p) => `/usr/lib/cni/${p}`)]);
+  const host = (without: string[] = [], uid = 0, platform = 'linux') => ({ platform, uid, exists: (p: string) => all.has(p) && !without.includes(p) });
+  assert.equal(criUnavailableMessage('process', host()), undefined);
+  const noContainerd = criUnavailableMessage('process', host(['/usr/bin/containerd']));
+  assert.equal(noContainerd, containerdMissingMessage());
+  assert.match(noContainerd!, /^containerd is not installed .*: using the 'process' runtime instead of 'cri'$/);
+  assert.doesNotMatch(noContainerd!, /\n/);
+  assert.match(criUnavailableMessage('process', host([], 1000))!, /needs root.*using the 'process' runtime/);
+  assert.equal(
+    criUnavailableMessage('process', host(['/usr/lib/cni/portmap', '/usr/bin/umoci'])),
+    "the cri runtime needs CNI plugin portmap, umoci (apt-get install containernetworking-plugins umoci): using the 'process' runtime instead of 'cri'",
+  );
+  assert.match(criUnavailableMessage('process', host([], 0, 'darwin'))!, /needs Linux/);
 });

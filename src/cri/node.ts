@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { removeCgroup } from './cgroups.js';
 import { CriClient } from './client.js';
 import { bridgeNameForNode, cleanupPortmapChains, isLoopbackCidr, nftTables, removePodNetwork, writeCniConfig } from './cni.js';
-import { ManagedContainerd, containerdMissingMessage, containerdPaths, findContainerd, killShims, unmountUnder } from './containerd.js';
+import { DEFAULT_CONTAINERD_BINARY, ManagedContainerd, containerdMissingMessage, containerdPaths, killShims, unmountUnder } from './containerd.js';
 import { BUSYBOX_BINARY, CATATONIT_BINARY, LOCAL_BUSYBOX_IMAGE, PAUSE_IMAGE, buildBusyboxImage, ensurePauseImage, importImage } from './images.js';
 
 export interface CriNodeOptions {
@@ -40,20 +40,24 @@ export interface CriNodeOptions {
  * Why this machine cannot run a `cri` node with a containerd started by timonel, as the one line
  * the agent prints before falling back to `fallback`; undefined when it can.
  */
-export function criUnavailableMessage(fallback = 'process'): string | undefined {
+export function criUnavailableMessage(
+  fallback = 'process',
+  host: { platform: string; uid?: number; exists: (path: string) => boolean } = { platform: process.platform, uid: process.getuid?.(), exists: existsSync },
+): string | undefined {
   const instead = `using the '${fallback}' runtime instead of 'cri'`;
-  if (process.platform !== 'linux') return `the cri runtime needs Linux: ${instead}`;
-  if (!findContainerd()) return containerdMissingMessage(undefined, fallback);
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return `the cri runtime needs root (containerd, network namespaces, cgroups): ${instead}`;
+  const has = host.exists;
+  if (host.platform !== 'linux') return `the cri runtime needs Linux: ${instead}`;
+  if (!has(DEFAULT_CONTAINERD_BINARY)) return containerdMissingMessage(undefined, fallback);
+  if (host.uid !== undefined && host.uid !== 0) return `the cri runtime needs root (containerd, network namespaces, cgroups): ${instead}`;
   const missing = new Map<string, string>();
-  if (!existsSync('/usr/sbin/runc') && !existsSync('/usr/bin/runc')) missing.set('runc', 'runc');
+  if (!has('/usr/sbin/runc') && !has('/usr/bin/runc')) missing.set('runc', 'runc');
   for (const p of ['bridge', 'host-local', 'loopback', 'portmap']) {
-    if (!existsSync(join('/usr/lib/cni', p))) missing.set(`CNI plugin ${p}`, 'containernetworking-plugins');
+    if (!has(join('/usr/lib/cni', p))) missing.set(`CNI plugin ${p}`, 'containernetworking-plugins');
   }
-  if (!existsSync('/usr/bin/ctr')) missing.set('ctr', 'containerd');
-  if (!existsSync('/usr/bin/umoci')) missing.set('umoci', 'umoci');
-  if (!existsSync('/usr/bin/skopeo')) missing.set('skopeo', 'skopeo');
-  if (!existsSync(CATATONIT_BINARY)) missing.set('catatonit', 'catatonit');
+  if (!has('/usr/bin/ctr')) missing.set('ctr', 'containerd');
+  if (!has('/usr/bin/umoci')) missing.set('umoci', 'umoci');
+  if (!has('/usr/bin/skopeo')) missing.set('skopeo', 'skopeo');
+  if (!has(CATATONIT_BINARY)) missing.set('catatonit', 'catatonit');
   if (missing.size === 0) return undefined;
   return `the cri runtime needs ${[...missing.keys()].join(', ')} (apt-get install ${[...new Set(missing.values())].join(' ')}): ${instead}`;
 }
