@@ -2,6 +2,7 @@
 // component-helpers scheduling): nodeSelector, required node affinity, taints against the pod's
 // tolerations (with the tolerations every DaemonSet pod gets), and the per-node affinity
 // `matchFields metadata.name In [node]` that lets the scheduler place the pod.
+import { toleratesTaint as tolerates } from '../../api/tolerations.js';
 import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Affinity, Taint, Toleration, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import { deepClone } from '../../api/object.js';
@@ -30,14 +31,8 @@ export function withDaemonTolerations(spec: PodSpec): PodSpec {
   return { ...spec, tolerations: tols };
 }
 
-/** Does the toleration tolerate the taint (key, effect, operator Exists/Equal with value)? */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const op = t.operator ?? 'Equal';
-  if (op === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
+
+export { tolerates };
 
 export function untoleratedTaint(taints: readonly Taint[] | undefined, tols: readonly Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
   for (const taint of taints ?? []) {

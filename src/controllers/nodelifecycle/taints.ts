@@ -1,6 +1,7 @@
 // Taints and tolerations as the node lifecycle and taint eviction controllers use them (after
 // k8s.io/api/core/v1 toleration.go and pkg/util/taints), plus the one write they need: swapping
 // taints on a Node with optimistic concurrency.
+import { toleratesTaint } from '../../api/tolerations.js';
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, ObjectMeta } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
@@ -17,23 +18,11 @@ export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 export const TAINT_MEMORY_PRESSURE = 'node.kubernetes.io/memory-pressure';
 export const TAINT_DISK_PRESSURE = 'node.kubernetes.io/disk-pressure';
 export const TAINT_PID_PRESSURE = 'node.kubernetes.io/pid-pressure';
+export { toleratesTaint };
+
 export const TAINT_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavailable';
 export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
 
 /** GetMatchingTolerations: whether every taint is tolerated, and the tolerations used to do so. */
 export function matchingTolerations(taints: readonly Taint[], tolerations: readonly Toleration[]): { all: boolean; used: Toleration[] } {

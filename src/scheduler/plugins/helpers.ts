@@ -1,27 +1,11 @@
 // Small pieces several plugins share: taint toleration (v1helper) and score normalization (pluginhelper).
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { MAX_NODE_SCORE } from '../types.js';
+import { toleratesTaint, tolerationsTolerateTaint } from '../../api/tolerations.js';
 
-/** Toleration.ToleratesTaint: empty effect/key are wildcards; operator Exists ignores the value. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
+export { toleratesTaint, tolerationsTolerateTaint };
 
-export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
-  if (!tolerations) return false;
-  for (const t of tolerations) if (toleratesTaint(t, taint)) return true;
-  return false;
-}
+
 
 /** The first taint (in node order) passing `filter` that no toleration tolerates. */
 export function findUntoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
