@@ -6,7 +6,7 @@ import { BUILTIN_RESOURCES } from '../registry.js';
 import { registerKindSchema } from '../schema.js';
 import { errors, type StatusCause } from '../errors.js';
 import type { KubeObject } from '../object.js';
-import { parseStandardCron } from './cron.js';
+import { parseSchedule as parseStandardCron } from '../cron.js';
 
 const info = (group: string, kind: string) => {
   const r = BUILTIN_RESOURCES.find((x) => x.group === group && x.kind === kind && x.preferred);

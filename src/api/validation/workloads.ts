@@ -5,7 +5,7 @@ import { fe, child, msg, GoText, goLabelSelector, goStringMap } from './fielderr
 import { isDNS1123Label, isValidPercent } from './names.js';
 import { asObj, asArr, asStr, asNum, has, validateLabelSelector, selectorEmpty, selectorMatches, type Obj } from './meta.js';
 import { validatePodTemplateSpec, intOrStringText } from './pod.js';
-import { parseStandardCron, CronError, isKnownTimeZone } from './cron.js';
+import { parseSchedule, CronParseError, isValidTimeZone } from '../cron.js';
 
 function nonNegative(v: unknown, path: string): StatusCause[] {
   return asNum(v) < 0 ? [fe.invalid(path, asNum(v), msg.negative)] : [];
@@ -294,9 +294,9 @@ export function validateCronJob(o: Obj, old?: Obj): StatusCause[] {
   if (!schedule) out.push(fe.required(child(path, 'schedule'), ''));
   else {
     try {
-      parseStandardCron(schedule);
+      parseSchedule(schedule);
     } catch (e) {
-      out.push(fe.invalid(child(path, 'schedule'), schedule, e instanceof CronError ? e.message : String(e)));
+      out.push(fe.invalid(child(path, 'schedule'), schedule, e instanceof CronParseError ? e.message : String(e)));
     }
     const allowTZ = old ? asStr(asObj(old.spec).schedule).includes('TZ') : false;
     if (allowTZ && schedule.includes('TZ') && has(spec.timeZone)) out.push(fe.invalid(child(path, 'schedule'), schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
@@ -305,7 +305,7 @@ export function validateCronJob(o: Obj, old?: Obj): StatusCause[] {
   if (has(spec.startingDeadlineSeconds)) out.push(...nonNegative(spec.startingDeadlineSeconds, child(path, 'startingDeadlineSeconds')));
   if (has(spec.timeZone) && (!old || asObj(old.spec).timeZone !== spec.timeZone)) {
     const tz = asStr(spec.timeZone);
-    if (tz.length === 0 || tz === 'Local' || !isKnownTimeZone(tz) || /\s/.test(tz)) out.push(fe.invalid(child(path, 'timeZone'), tz, `unknown time zone ${tz}`));
+    if (tz.length === 0 || tz === 'Local' || !isValidTimeZone(tz) || /\s/.test(tz)) out.push(fe.invalid(child(path, 'timeZone'), tz, `unknown time zone ${tz}`));
   }
   const cp = asStr(spec.concurrencyPolicy);
   if (!cp) out.push(fe.required(child(path, 'concurrencyPolicy'), ''));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
-import { parseSchedule, CronParseError, formatRfc3339In, dateIn } from './cron.js';
+import { parseSchedule, CronParseError, formatRfc3339In, dateIn } from '../../api/cron.js';
 import { mostRecentScheduleTime, nextScheduleTime, jobNameFor, formatSchedule, nextScheduleDelayMs } from './times.js';
 
 const T = (s: string) => Date.parse(s);

@@ -19,10 +19,10 @@ import { EventRecorder } from '../../client/events.js';
 import {
   controllerOf, controllerRef, isAlreadyExists, isNotFound, logError, OwnerIndex, parseTime, realClock, rfc3339, type Clock,
 } from '../job/controllerutil.js';
-import { CronParseError, formatRfc3339In, isValidTimeZone, parseSchedule } from './cron.js';
+import { CronParseError, formatRfc3339In, isValidTimeZone, parseSchedule } from '../../api/cron.js';
 import { formatSchedule, InvalidScheduleError, jobNameFor, nextScheduleDelayMs, nextScheduleTime } from './times.js';
 
-export { parseSchedule, CronParseError, type Schedule } from './cron.js';
+export { parseSchedule, CronParseError, type Schedule } from '../../api/cron.js';
 export { mostRecentScheduleTime, nextScheduleTime, jobNameFor } from './times.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';

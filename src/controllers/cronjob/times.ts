@@ -3,7 +3,7 @@
 // with the count of missed schedules; and the names and schedule strings the controller derives.
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import { parseTime } from '../job/controllerutil.js';
-import { isValidTimeZone, type Schedule } from './cron.js';
+import { isValidTimeZone, type Schedule } from '../../api/cron.js';
 
 export interface MostRecent {
   /** the last schedule time or the creation time (possibly moved up to the starting deadline) */
