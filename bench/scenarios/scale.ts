@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from '../lib/scenario.js';
 import { startServer, type ServerHandle } from '../lib/server.js';
 import { startHollowNodes, type HollowNodes } from '../lib/agent.js';
-import { closedLoop } from '../lib/loadgen.js';
+import { closedLoop, fixedRate, Recorder } from '../lib/loadgen.js';
 import { Histogram } from '../lib/histogram.js';
 import { PodWatch } from '../lib/podwatch.js';
 import { CT, type HttpTarget } from '../lib/http.js';
@@ -33,7 +33,8 @@ export const scaleScenario: Scenario = {
     { name: 'pods-per-namespace', kind: 'int', default: 3000, description: 'pods per namespace (clusterloader2: 100 nodes x 30 pods)' },
     { name: 'budget', kind: 'number', default: 150, scales: true, min: 10, description: 'seconds of growth; no step starts after it, a step still growing at 1.25x stops growing and is measured as it is' },
     { name: 'window', kind: 'number', default: 8, scales: true, min: 2, description: 'seconds of probe load per step' },
-    { name: 'probe-clients', kind: 'int', default: 10, description: 'closed-loop clients of the probe load (pod create, get, patch, delete)' },
+    { name: 'probe-rate', kind: 'number', default: 20, description: 'probe iterations per second (each: pod create, get, patch, delete)' },
+    { name: 'list-rate', kind: 'number', default: 1, description: 'LISTs of the fullest namespace per second during the probe' },
     { name: 'clients', kind: 'int', default: 20, description: 'concurrent clients creating the pods' },
     { name: 'nodes-per-agent', kind: 'int', default: 1000, description: 'hollow nodes per agent process at most' },
     { name: 'max-rss', kind: 'int', default: Math.floor((totalmem() / MiB) * 0.6), description: 'MiB of server RSS at which the growth stops (default 60% of this machine)' },
@@ -125,7 +126,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const server = await startServer({ command: 'server', probe: true });
   ctx.log(`server up (pid ${server.pid})`);
   const agents: HollowNodes[] = [];
-  const t = server.client({ maxSockets: clients + ctx.int('probe-clients') + 4 });
+  const t = server.client({ maxSockets: clients + 64 });
   const watch = new PodWatch(server.client({ maxSockets: 1 }), '/api/v1/pods?labelSelector=app%3Dtimonel-bench', { namePrefix: 'g-', log: ctx.log });
   const results: StepResult[] = [];
   const phases: PhaseStats[] = [];
@@ -240,7 +241,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   ];
   const notes = [
     `Stopped by ${stopKind}: ${stopReason}. At the last step: ${why}.`,
-    `Probe load per step: ${ctx.int('probe-clients')} closed-loop clients, each creating, reading, patching (strategic merge) and deleting an unscheduled pod in its own namespace for ${ctx.num('window')} s, and one client listing the fullest namespace of ${perNs} pods whole (no limit). Latency is client-side (Kubernetes measures inside the API server, a smaller number for the same work).`,
+    `Probe load per step, for ${ctx.num('window')} s once every pod of the step runs: ${ctx.num('probe-rate')} times a second an unscheduled pod is created, read, patched (strategic merge) and deleted, and ${ctx.num('list-rate')} times a second the fullest namespace (${perNs} pods) is listed whole (no limit); an open loop, on top of the cluster's own work (leases, node status, controllers). Latency is client-side (Kubernetes measures inside the API server, a smaller number for the same work).`,
     'Every agent process runs its hollow kubelets on one event loop and caches every bound pod of the cluster (one shared informer per process), so agents grow with the cluster, not only with their own nodes.',
     ...saturationNote(phases),
   ];
@@ -255,32 +256,25 @@ async function measureStep(ctx: ScenarioContext, server: ServerHandle, agents: H
   // The fullest namespace: the first (every namespace but the last is full).
   const listNs = nsName(0);
   const listPods = Math.min(pods, perNs);
-  const list = new Histogram();
-  let listing = true;
-  // Its failure is kept (a handler is attached at once) and thrown after the probe load.
-  const lister: Promise<Error | undefined> = (async () => {
-    while (listing) {
-      const t1 = performance.now();
-      const r = await t.request('GET', podPath(listNs), { expect: [200] });
-      list.record(performance.now() - t1);
-      if (!r.body.includes('"kind":"PodList"')) throw new Error(`LIST ${podPath(listNs)}: not a PodList`);
-    }
-  })().then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  let probe;
-  try {
-    probe = await closedLoop({ concurrency: ctx.int('probe-clients'), durationMs: windowMs }, async ({ worker, iteration, rec }) => {
-      const name = `probe-${worker}-${iteration}`;
+  // An open loop at fixed rates (the cluster's own work plus a steady client load, as in
+  // clusterloader2), not a saturating closed loop: the loop-busy and lag numbers then show headroom.
+  const rec = new Recorder();
+  const [crudRun, listRun] = await Promise.allSettled([
+    fixedRate({ ratePerSec: ctx.num('probe-rate'), durationMs: windowMs }, async (i) => {
+      const name = `probe-${nodes}-${i}`;
       const path = podPath('scale-probe', name);
       await rec.time('create', () => t.request('POST', podPath('scale-probe'), { body: JSON.stringify(benchPod(name)), expect: [201] }));
       await rec.time('get', () => t.request('GET', path, { expect: [200] }));
       await rec.time('patch', () => t.request('PATCH', path, { body: '{"metadata":{"labels":{"step":"patched"}}}', contentType: CT.strategic, expect: [200] }));
       await rec.time('delete', () => t.request('DELETE', path, { expect: [200] }));
-    });
-  } finally {
-    listing = false;
-  }
-  const listError = await lister;
-  if (listError) throw listError;
+    }),
+    fixedRate({ ratePerSec: ctx.num('list-rate'), durationMs: windowMs }, async () => {
+      const r = await rec.time('list', () => t.request('GET', podPath(listNs), { expect: [200] }));
+      if (!r.body.includes('"kind":"PodList"')) throw new Error(`LIST ${podPath(listNs)}: not a PodList`);
+    }),
+  ]);
+  for (const r of [crudRun, listRun]) if (r.status === 'rejected') throw r.reason;
+  const list = rec.histogram('list');
   const st = await end();
   phases.push(st);
   const a1 = agents.map((a) => a.sample());
@@ -290,12 +284,12 @@ async function measureStep(ctx: ScenarioContext, server: ServerHandle, agents: H
   const nodesReady = nl.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
   let mutatingP99 = -Infinity, mutatingWorst = '';
   for (const verb of ['create', 'patch', 'delete']) {
-    const p = probe.recorder.histogram(verb).percentile(99);
+    const p = rec.histogram(verb).percentile(99);
     if (p > mutatingP99) { mutatingP99 = p; mutatingWorst = `pods ${verb}`; }
   }
   return {
     nodes, nodesReady, pods, growSeconds: 0, podsPerSec: 0, createP99: 0,
-    mutatingP99, mutatingWorst, getP99: probe.recorder.histogram('get').percentile(99),
+    mutatingP99, mutatingWorst, getP99: rec.histogram('get').percentile(99),
     listP99: list.percentile(99), listPods, lists: list.count,
     loopP99: st.serverLoopP99Ms, loopMax: st.serverLoopMaxMs, elu: st.serverElu, serverCpu: st.serverCpu,
     serverRssMiB: st.serverRssMiB, heapMiB: st.serverHeapMiB, heapLimitMiB,

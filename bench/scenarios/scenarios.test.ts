@@ -108,7 +108,7 @@ test('scheduler, startup, scale and the footprint pod parts run small and report
   const params = new Map([
     ['scheduler', new Map([['nodes', '20,40'], ['init-pods', '10'], ['pods', '60'], ['inprocess-pods', '200'], ['clients', '4']])],
     ['startup', new Map([['pods', '10'], ['rate', '40'], ['runtimes', 'simulated,process']])],
-    ['scale', new Map([['nodes', '4,8'], ['pods-per-node', '5'], ['pods-per-namespace', '25'], ['window', '1'], ['budget', '120'], ['probe-clients', '2'], ['clients', '4'], ['nodes-per-agent', '6']])],
+    ['scale', new Map([['nodes', '4,8'], ['pods-per-node', '5'], ['pods-per-namespace', '25'], ['window', '1'], ['budget', '120'], ['probe-rate', '5'], ['list-rate', '2'], ['clients', '4'], ['nodes-per-agent', '6']])],
     ['footprint', new Map([['starts', '1'], ['settle', '0'], ['idle', '1'], ['pod-counts', '10,30'], ['first-pod-runtimes', 'simulated']])],
   ]);
   const recs = await runScenarios([schedulerScenario, startupScenario, scaleScenario, footprintScenario], { size: 1, params, machine: machineInfo(), log: () => {} });
