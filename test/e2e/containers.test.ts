@@ -525,7 +525,8 @@ test('5. a container killed from the host is restarted; deleted pods release san
     await kc(cluster(), ['delete', 'pods', '-l', 'cycle=yes', '--wait=true', '--timeout=120s']);
     await eventually(async () => {
       const s = nodeState();
-      return s.netns.length === 0 && s.ips.length === 0 && s.veths.length === 0 && (await sandboxCount()) === 0 ? s : undefined;
+      // volumes are torn down after the pod object is gone (as the kubelet does): wait for the mounts too
+      return s.netns.length === 0 && s.ips.length === 0 && s.veths.length === 0 && s.mounts.length === baseline.mounts.length && (await sandboxCount()) === 0 ? s : undefined;
     }, 60_000, `round ${round}: everything released`);
   }
   assert.ok(ipsSeen.size >= 10, `${ipsSeen.size} distinct IPs handed out`);
