@@ -216,8 +216,6 @@ export async function startAgent(o: AgentOptions): Promise<AgentHandle> {
 /** `timonel agent ...`: runs until SIGTERM/SIGINT, then stops its containers and exits. */
 export async function agent(o: AgentOptions): Promise<void> {
   const h = await startAgent(o);
-  const names = h.kubelets.length === 1 ? h.kubelets[0]!.nodeName : `${h.kubelets.length} hollow nodes`;
-  console.log(`timonel agent: ${names} joined ${o.server} (streaming server on port ${h.port})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -227,6 +225,8 @@ export async function agent(o: AgentOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  const names = h.kubelets.length === 1 ? h.kubelets[0]!.nodeName : `${h.kubelets.length} hollow nodes`;
+  console.log(`timonel agent: ${names} joined ${o.server} (streaming server on port ${h.port})`);
 }
 
 /**

@@ -100,8 +100,8 @@ export async function main(argv: string[]): Promise<void> {
   serverOptions(program.command('server').description('run a control-plane server in the foreground (API server, controllers, scheduler; no node agent)'))
     .action(async (o: ServerFlags) => {
       const cp = await startControlPlane(controlPlaneOptions(o));
-      console.log(`timonel server: API server at ${cp.url}; node agents join with --server ${cp.url} --token-file ${cp.dataDir}/pki/node.token`);
       onSignals(() => cp.stop());
+      console.log(`timonel server: API server at ${cp.url}; node agents join with --server ${cp.url} --token-file ${cp.dataDir}/pki/node.token`);
     });
   registerHelmCommands(program);
   await program.parseAsync(argv);

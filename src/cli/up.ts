@@ -40,14 +40,14 @@ export async function up(opts: UpOptions): Promise<void> {
     backoff: backoffOptions(opts.crashLoopBackoff),
   });
   const k = agent.kubelets[0];
-  console.log(`timonel is up: API server at ${cp.url}; node ${k?.nodeName} (${k ? runtimeLabel(k.runtime.name) : opts.runtime} runtime)`);
-  console.log(`  export KUBECONFIG=${cp.kubeconfigPath}`);
-  console.log(`  kubectl get nodes`);
-  console.log(`  more nodes: timonel agent --server ${cp.url} --token-file ${join(cp.dataDir, 'pki', 'node.token')} --data-dir DIR --node-name NAME`);
   onSignals(async () => {
     await agent.stop({ killPods: true });
     await cp.stop();
   });
+  console.log(`timonel is up: API server at ${cp.url}; node ${k?.nodeName} (${k ? runtimeLabel(k.runtime.name) : opts.runtime} runtime)`);
+  console.log(`  export KUBECONFIG=${cp.kubeconfigPath}`);
+  console.log(`  kubectl get nodes`);
+  console.log(`  more nodes: timonel agent --server ${cp.url} --token-file ${join(cp.dataDir, 'pki', 'node.token')} --data-dir DIR --node-name NAME`);
 }
 
 /** the --runtime name of a kubelet runtime (the cri runtime is named after containerd) */
