@@ -21,19 +21,9 @@ import {
 } from '../helm/repo/index.js';
 import { mergeValueOptions, type ValueOptions } from '../helm/values/index.js';
 import { marshalYaml } from '../helm/values/yaml.js';
+import { collect, collectComma, valueFlags } from '../helm/values/flags.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const collectComma = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((s) => s !== '')];
 
-function valueFlags(cmd: Command): Command {
-  return cmd
-    .option('-f, --values <files>', 'specify values in a YAML file or a URL (can specify multiple)', collectComma, [])
-    .option('--set <values>', 'set values on the command line (key1=val1,key2=val2)', collect, [])
-    .option('--set-string <values>', 'set STRING values on the command line', collect, [])
-    .option('--set-json <values>', 'set JSON values on the command line', collect, [])
-    .option('--set-file <values>', 'set values from respective files', collect, [])
-    .option('--set-literal <values>', 'set a literal STRING value on the command line', collect, []);
-}
 
 interface ValueFlagOpts {
   values: string[];

@@ -27,12 +27,11 @@ import { ReleaseNotFoundError, SecretsDriver, Storage } from './storage.js';
 import type { Hook, Release } from './types.js';
 import { uninstall } from './uninstall.js';
 import { upgrade } from './upgrade.js';
+import { collectComma, valueFlags } from '../values/flags.js';
 
 // ---------------------------------------------------------------------------------------------
 // Flags and settings
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const collectComma = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((s) => s !== '')];
 
 interface ValueFlagOpts {
   values: string[];
@@ -43,15 +42,6 @@ interface ValueFlagOpts {
   setLiteral: string[];
 }
 
-function valueFlags(cmd: Command): Command {
-  return cmd
-    .option('-f, --values <files>', 'specify values in a YAML file or a URL (can specify multiple)', collectComma, [])
-    .option('--set <values>', 'set values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)', collect, [])
-    .option('--set-string <values>', 'set STRING values on the command line (can specify multiple or separate values with commas: key1=val1,key2=val2)', collect, [])
-    .option('--set-json <values>', 'set JSON values on the command line (can specify multiple or separate values with commas: key1=jsonval1,key2=jsonval2)', collect, [])
-    .option('--set-file <values>', 'set values from respective files specified via the command line (can specify multiple or separate values with commas: key1=path1,key2=path2)', collect, [])
-    .option('--set-literal <values>', 'set a literal STRING value on the command line', collect, []);
-}
 
 function userValues(o: ValueFlagOpts): Record<string, unknown> {
   return mergeValueOptions({ valueFiles: o.values, set: o.set, setString: o.setString, setJson: o.setJson, setFile: o.setFile, setLiteral: o.setLiteral });
