@@ -5,29 +5,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { SqliteStore } from '../storage/sqlite.js';
-import { ApiServer } from '../apiserver/server.js';
-import { ensurePki, newToken } from '../apiserver/pki.js';
 import { KubeClient } from '../client/client.js';
 import { R } from '../client/factory.js';
 import { StatusError } from '../api/errors.js';
-import { kubeconfigYaml } from '../cli/kubeconfig.js';
 import { startAgent, type AgentHandle } from '../cli/agent.js';
+import { startTestEnv, type TestEnv } from '../testing/apiserver.js';
 
 const NODE = process.execPath;
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
 let dir: string;
-let store: SqliteStore;
-let server: ApiServer;
+let env: TestEnv;
 let client: KubeClient;
 let agent: AgentHandle;
 let token: string;
@@ -49,20 +44,13 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined | fal
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubelet-it-'));
-  const pki = await ensurePki(join(dir, 'pki'));
-  token = newToken();
-  store = new SqliteStore({ path: ':memory:' });
-  await store.start();
-  server = new ApiServer({
-    store, tls: { certPem: pki.certPem, keyPem: pki.keyPem }, host: '127.0.0.1', port: 0, kubeletClientToken: token,
-    tokens: [{ token, user: { name: 'admin', groups: ['system:masters', 'system:authenticated'] } }],
-  });
-  await server.start();
-  const url = `https://127.0.0.1:${server.port}`;
-  client = new KubeClient({ server: url, token, ca: pki.caCertPem });
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigYaml({ server: url, caPem: pki.caCertPem, token }));
+  env = await startTestEnv({ kubeletClientIsAdmin: true });
+  dir = env.dir;
+  token = env.token;
+  const pki = { caCertPem: env.caPem };
+  const url = env.url;
+  client = env.client();
+  kubeconfig = env.kubeconfig;
   agent = await startAgent({
     server: url, token, ca: pki.caCertPem, dataDir: join(dir, 'agent'), nodeName: 'node-a', runtime: 'process', kubeletPort: 0,
     podCidr: '127.91.0.0/16', backoff: { initialMs: 600, maxMs: 2400 }, log: () => {},
@@ -71,10 +59,7 @@ before(async () => {
 
 after(async () => {
   await agent?.stop({ killPods: true });
-  client?.close();
-  await server?.stop();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 function getPod(name: string): Promise<Pod> {

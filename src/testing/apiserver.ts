@@ -21,7 +21,7 @@ export interface TestEnv {
   stop(): Promise<void>;
 }
 
-export async function startTestEnv(): Promise<TestEnv> {
+export async function startTestEnv(opts: { kubeletClientIsAdmin?: boolean } = {}): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'timonel-ctl-'));
   const pki = await ensurePki(join(dir, 'pki'));
   const token = newToken();
@@ -33,6 +33,8 @@ export async function startTestEnv(): Promise<TestEnv> {
     tokens: [{ token, user: { name: 'admin', groups: ['system:masters', 'system:authenticated'] } }],
     host: '127.0.0.1',
     port: 0,
+    // node agents in tests accept the admin token from the API server
+    kubeletClientToken: opts.kubeletClientIsAdmin ? token : undefined,
   });
   await server.start();
   const url = `https://127.0.0.1:${server.port}`;

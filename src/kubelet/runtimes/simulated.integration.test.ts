@@ -1,21 +1,16 @@
 // Hollow nodes: many simulated kubelets in one agent against a real API server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { SqliteStore } from '../../storage/sqlite.js';
-import { ApiServer } from '../../apiserver/server.js';
-import { ensurePki, newToken } from '../../apiserver/pki.js';
 import { KubeClient } from '../../client/client.js';
 import { R } from '../../client/factory.js';
 import { startAgent, type AgentHandle } from '../../cli/agent.js';
+import { startTestEnv, type TestEnv } from '../../testing/apiserver.js';
 
 let dir: string;
-let store: SqliteStore;
-let server: ApiServer;
+let env: TestEnv;
 let client: KubeClient;
 let agent: AgentHandle;
 let token: string;
@@ -31,24 +26,18 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined | fal
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hollow-it-'));
-  const pki = await ensurePki(join(dir, 'pki'));
-  token = newToken();
-  store = new SqliteStore({ path: ':memory:' });
-  await store.start();
-  server = new ApiServer({ store, tls: { certPem: pki.certPem, keyPem: pki.keyPem }, host: '127.0.0.1', port: 0, tokens: [{ token, user: { name: 'admin', groups: ['system:masters'] } }] });
-  await server.start();
-  const url = `https://127.0.0.1:${server.port}`;
-  client = new KubeClient({ server: url, token, ca: pki.caCertPem });
+  env = await startTestEnv();
+  dir = env.dir;
+  token = env.token;
+  const pki = { caCertPem: env.caPem };
+  const url = env.url;
+  client = env.client();
   agent = await startAgent({ server: url, token, ca: pki.caCertPem, dataDir: join(dir, 'agent'), nodeName: 'hollow', runtime: 'simulated', simulateNodes: 8, kubeletPort: 0, log: () => {} });
 });
 
 after(async () => {
   await agent?.stop();
-  client?.close();
-  await server?.stop();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 test('hollow nodes register and run their pods at once', async () => {
